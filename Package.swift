@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+// bouncesign: stateless proof of origin for outgoing mail, checked on the
+// bounces that come back. See README.md and man/.
+import PackageDescription
+
+let package = Package(
+    name: "bouncesign",
+    products: [
+        .executable(name: "bouncesign", targets: ["bouncesign"]),
+        .executable(name: "bouncecheck", targets: ["bouncecheck"]),
+        .library(name: "BounceKit", targets: ["BounceKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGPGME", pkgConfig: "gpgme",
+            providers: [.apt(["libgpgme-dev"])]),
+        .systemLibrary(
+            name: "CGcrypt", pkgConfig: "libgcrypt",
+            providers: [.apt(["libgcrypt20-dev"])]),
+        .target(name: "BounceKit", dependencies: ["CGPGME", "CGcrypt"]),
+        .executableTarget(
+            name: "bouncesign",
+            dependencies: ["BounceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "bouncecheck",
+            dependencies: ["BounceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "BounceKitTests", dependencies: ["BounceKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["BounceKit"]),
+    ]
+)

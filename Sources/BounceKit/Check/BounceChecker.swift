@@ -1,0 +1,77 @@
+// bouncecheck's engine: classify, find the original, verify its proof.
+
+/// The full account of one check.
+public struct CheckResult: Sendable {
+    public var verdict: Verdict
+    public var report: BounceReport
+    public var findings: ProofFindings
+    /// Whether the input was longer than the parser reads (`Limits.maxParsedBytes`).
+    public var inputCut: Bool
+
+    /// The one-line summary used in the annotation header and in syslog.
+    public var summary: String {
+        var s = "\(verdict.keyword) (\(verdict.reason))"
+        if report.kind != .notBounce { s += "; kind=\(report.kind.rawValue)" }
+        if let key = findings.keyFingerprint { s += "; key=\(key)" }
+        if let id = findings.statement?.messageID { s += "; message-id=\(id)" }
+        for r in report.recipients.prefix(5) {
+            s += "; recipient=\(r.finalRecipient)"
+            if !r.status.isEmpty { s += "; status=\(r.status)" }
+        }
+        return s
+    }
+
+    /// The human account for --explain.
+    public var explanation: [String] {
+        var lines = ["message: \(report.format), kind \(report.kind.rawValue)"]
+        if inputCut { lines.append("note: only the first part of a very large message was read") }
+        for r in report.recipients {
+            lines.append("recipient: \(r.finalRecipient) action=\(r.action) status=\(r.status)"
+                + (r.diagnostic.isEmpty ? "" : " diagnostic=\(r.diagnostic)"))
+        }
+        if let o = report.original {
+            lines.append("original: found in \(o.location), returned \(o.form.rawValue)")
+        } else if report.kind != .notBounce {
+            lines.append("original: not found")
+        }
+        lines += findings.steps
+        lines.append("verdict: \(verdict.keyword) (\(verdict.reason))")
+        return lines
+    }
+}
+
+/// Decides about one incoming message.
+public struct BounceChecker {
+    public let verifier: any ClearsignVerifying
+    public let policy: CheckPolicy
+    public let limits: Limits
+
+    public init(verifier: any ClearsignVerifying, policy: CheckPolicy, limits: Limits = .standard) {
+        self.verifier = verifier
+        self.policy = policy
+        self.limits = limits
+    }
+
+    public func check(_ input: [UInt8]) -> CheckResult {
+        let cut = input.count > limits.maxParsedBytes
+        let message = MIMEEntity.parse(cut ? Array(input.prefix(limits.maxParsedBytes)) : input, limits: limits)
+        var report = BounceClassifier.classify(message)
+        if cut, var original = report.original, original.form == .whole {
+            original.form = .truncated
+            report.original = original
+        }
+        var findings = ProofFindings()
+        let verdict: Verdict
+        switch (report.kind, report.original) {
+        case (.notBounce, _):
+            verdict = .none
+        case (_, .some(let original)):
+            verdict = ProofVerifier(verifier: verifier, policy: policy).verify(original, findings: &findings)
+        case (.failure, nil), (.delay, nil), (.delivered, nil):
+            verdict = .fail(.noOriginal)
+        case (let kind, nil):
+            verdict = .unverifiable(kind)
+        }
+        return CheckResult(verdict: verdict, report: report, findings: findings, inputCut: cut)
+    }
+}

@@ -1,0 +1,52 @@
+// message/delivery-status bodies, RFC 3464 §2: a per-message field group,
+// then one group per recipient, groups separated by blank lines.
+// message/global-delivery-status (RFC 6533) has the same layout.
+
+/// One recipient's fate, as the DSN reports it (RFC 3464 §2.3).
+public struct RecipientStatus: Sendable, Equatable {
+    /// Final-Recipient (§2.3.2), without its address-type prefix.
+    public var finalRecipient: String
+    /// Action (§2.3.3): failed, delayed, delivered, relayed, expanded.
+    public var action: String
+    /// Status (§2.3.4), e.g. 5.1.1.
+    public var status: String
+    /// Diagnostic-Code (§2.3.6), without its type prefix.
+    public var diagnostic: String
+
+    public init(finalRecipient: String, action: String, status: String, diagnostic: String) {
+        self.finalRecipient = finalRecipient
+        self.action = action
+        self.status = status
+        self.diagnostic = diagnostic
+    }
+}
+
+/// Parses the per-recipient groups of a delivery-status body.
+public enum DeliveryStatusParser {
+    public static func recipients(_ body: ArraySlice<UInt8>) -> [RecipientStatus] {
+        var out: [RecipientStatus] = []
+        var pos = body.startIndex
+        var guardCount = 0
+        while pos < body.endIndex, guardCount < 1_000 {
+            guardCount += 1
+            // Skip blank lines between groups.
+            while let line = body.line(at: pos), body.trimmed(line.content).isEmpty { pos = line.next }
+            guard pos < body.endIndex else { break }
+            let group = HeaderParser.parse(body[pos...])
+            let h = group.header
+            if let rcpt = h["Final-Recipient"] ?? h["Original-Recipient"] {
+                out.append(RecipientStatus(finalRecipient: afterType(rcpt), action: (h["Action"] ?? "").asciiLowercased,
+                                           status: h["Status"] ?? "", diagnostic: afterType(h["Diagnostic-Code"] ?? "")))
+            }
+            guard group.bodyStart > pos else { break }
+            pos = group.bodyStart
+        }
+        return out
+    }
+
+    /// "rfc822; user@example.org" → "user@example.org".
+    private static func afterType(_ value: String) -> String {
+        guard let semi = value.firstIndex(of: ";") else { return value }
+        return String(value[value.index(after: semi)...]).trimmingWhitespace
+    }
+}

@@ -1,0 +1,89 @@
+// Verifying clearsigned statements through GPGME. This reports what GnuPG
+// saw, signature by signature; deciding what counts (exactly one good
+// signature by a trusted key) is the checker's job, in Check/ProofVerifier.
+import CGPGME
+import Glibc
+
+/// GnuPG's opinion of one signature.
+public struct SignatureReport: Sendable, Equatable {
+    public enum Status: Sendable, Equatable {
+        case good, bad, noPublicKey, keyExpired, keyRevoked, signatureExpired
+        case other(String)
+    }
+    /// Fingerprint (or key ID, when the key is unknown) of the signing key.
+    public var fingerprint: String
+    public var status: Status
+
+    public init(fingerprint: String, status: Status) {
+        self.fingerprint = fingerprint
+        self.status = status
+    }
+}
+
+/// The result of verifying a clearsigned text.
+public struct Verification: Sendable {
+    /// The signed text as GnuPG extracted it: the only text to trust.
+    public var plaintext: [UInt8]
+    public var signatures: [SignatureReport]
+}
+
+/// Verifies clearsigned text.
+public protocol ClearsignVerifying {
+    func verify(clearsigned: [UInt8]) throws(GPGError) -> Verification
+}
+
+/// Verifies against the public keys in a GnuPG home.
+public struct GPGVerifier: ClearsignVerifying {
+    public let setup: GPGSetup
+
+    public init(setup: GPGSetup) { self.setup = setup }
+
+    public func verify(clearsigned: [UInt8]) throws(GPGError) -> Verification {
+        try checkHome()
+        let ctx = try GPGContext(setup)
+        let sig = try GPGData(clearsigned)
+        let plain = try GPGData()
+        let err = gpgme_op_verify(ctx.handle, sig.handle, nil, plain.handle)
+        switch GPGContext.code(err) {
+        case GPG_ERR_NO_ERROR: break
+        case GPG_ERR_NO_DATA, GPG_ERR_BAD_DATA, GPG_ERR_INV_ARMOR:
+            throw .invalidSignatureData(GPGContext.message(err))
+        default:
+            throw .operationFailed(operation: "verify", reason: GPGContext.message(err))
+        }
+        var reports: [SignatureReport] = []
+        var s = gpgme_op_verify_result(ctx.handle)?.pointee.signatures
+        while let sigp = s {
+            let fpr = sigp.pointee.fpr.map { String(cString: $0) } ?? ""
+            reports.append(SignatureReport(fingerprint: fpr, status: Self.status(sigp.pointee.status)))
+            s = sigp.pointee.next
+        }
+        return Verification(plaintext: plain.take(), signatures: reports)
+    }
+
+    private static func status(_ err: gpgme_error_t) -> SignatureReport.Status {
+        switch GPGContext.code(err) {
+        case GPG_ERR_NO_ERROR: return .good
+        case GPG_ERR_BAD_SIGNATURE: return .bad
+        case GPG_ERR_NO_PUBKEY: return .noPublicKey
+        case GPG_ERR_KEY_EXPIRED: return .keyExpired
+        case GPG_ERR_CERT_REVOKED: return .keyRevoked
+        case GPG_ERR_SIG_EXPIRED: return .signatureExpired
+        default: return .other(GPGContext.message(err))
+        }
+    }
+
+    /// A missing or unreadable keyring makes every signature "no public key",
+    /// which must never be mistaken for a forgery: refuse before verifying.
+    private func checkHome() throws(GPGError) {
+        var st = stat()
+        guard stat(setup.homedir, &st) == 0 else {
+            throw .homeUnusable(path: setup.homedir, reason: String(cString: strerror(errno)))
+        }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw .homeUnusable(path: setup.homedir, reason: "not a directory") }
+        let rings = ["pubring.kbx", "pubring.gpg"].map { setup.homedir + "/" + $0 }
+        guard rings.contains(where: { access($0, R_OK) == 0 }) else {
+            throw .homeUnusable(path: setup.homedir, reason: "no readable pubring.kbx or pubring.gpg")
+        }
+    }
+}

@@ -1,0 +1,103 @@
+// Byte helpers for mail, which is bytes until a field is decoded.
+//
+// Lines end in LF, CRLF or a bare CR (the old Mac convention, seen in the
+// wild and in the corpus): all three are accepted everywhere.
+
+/// ASCII byte constants used by the parsers.
+enum ASCII {
+    static let tab: UInt8 = 0x09
+    static let lf: UInt8 = 0x0A
+    static let cr: UInt8 = 0x0D
+    static let space: UInt8 = 0x20
+    static let dash: UInt8 = 0x2D
+    static let dot: UInt8 = 0x2E
+    static let colon: UInt8 = 0x3A
+    static let semicolon: UInt8 = 0x3B
+    static let equals: UInt8 = 0x3D
+    static let quote: UInt8 = 0x22
+    static let backslash: UInt8 = 0x5C
+
+    static func isWhitespace(_ b: UInt8) -> Bool { b == space || b == tab }
+    static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
+}
+
+/// One line of a buffer: its content and where the next line starts.
+struct Line {
+    /// The line without its terminator.
+    var content: Range<Int>
+    /// Index just past the terminator (LF, CRLF or CR).
+    var next: Int
+    /// Whether the line had a terminator (the last line of a buffer may not).
+    var terminated: Bool { next > content.upperBound }
+}
+
+extension Collection where Element == UInt8, Index == Int {
+    /// The line starting at `start`, or nil at the end of the buffer.
+    func line(at start: Int) -> Line? {
+        guard start < endIndex else { return nil }
+        var i = start
+        while i < endIndex {
+            let b = self[i]
+            if b == ASCII.lf { return Line(content: start..<i, next: i + 1) }
+            if b == ASCII.cr {
+                let next = (i + 1 < endIndex && self[i + 1] == ASCII.lf) ? i + 2 : i + 1
+                return Line(content: start..<i, next: next)
+            }
+            i += 1
+        }
+        return Line(content: start..<endIndex, next: endIndex)
+    }
+
+    /// Whether the bytes at `range` start with `prefix`, ASCII case-insensitively.
+    func hasPrefix(_ prefix: String, in range: Range<Int>, caseInsensitive: Bool = true) -> Bool {
+        var i = range.lowerBound
+        for p in prefix.utf8 {
+            guard i < range.upperBound else { return false }
+            let b = self[i]
+            if caseInsensitive ? ASCII.lower(b) != ASCII.lower(p) : b != p { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// The range with leading and trailing spaces and tabs removed.
+    func trimmed(_ range: Range<Int>) -> Range<Int> {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi, ASCII.isWhitespace(self[lo]) { lo += 1 }
+        while hi > lo, ASCII.isWhitespace(self[hi - 1]) { hi -= 1 }
+        return lo..<hi
+    }
+
+    /// Index of the first occurrence of `needle` at or after `from`, or nil.
+    func firstIndex(of needle: [UInt8], from: Int) -> Int? {
+        guard let first = needle.first, needle.count <= count else { return nil }
+        var i = Swift.max(from, startIndex)
+        let last = endIndex - needle.count
+        while i <= last {
+            if self[i] == first {
+                var j = 1
+                while j < needle.count, self[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+}
+
+extension String {
+    /// Decodes mail bytes as text: UTF-8 where valid, otherwise Latin-1, so
+    /// that no byte is ever lost or turned into a crash.
+    init<C: Collection>(mailBytes bytes: C) where C.Element == UInt8 {
+        if let s = String(validating: bytes, as: UTF8.self) {
+            self = s
+        } else {
+            self = String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+        }
+    }
+
+    /// The ASCII lower-case form (mail keywords are ASCII).
+    var asciiLowercased: String {
+        String(decoding: utf8.map(ASCII.lower), as: UTF8.self)
+    }
+}

@@ -1,0 +1,16 @@
+// Why bouncesign could not sign a message.
+
+/// A failure to sign; bouncesign exits 75 (or passes the message unsigned
+/// under on-error pass) so that no message is lost.
+public enum SignError: Error, CustomStringConvertible {
+    /// The message's Message-ID holds characters a statement cannot carry.
+    case unusableMessageID(String)
+    case gpg(GPGError)
+
+    public var description: String {
+        switch self {
+        case .unusableMessageID(let id): return "cannot bind the proof to Message-ID \"\(id)\": not printable ASCII"
+        case .gpg(let e): return e.description
+        }
+    }
+}

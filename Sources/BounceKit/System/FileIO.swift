@@ -1,0 +1,123 @@
+// Reading and writing whole files and descriptors with plain system calls
+// (no Foundation: it costs bouncecheck ~4 ms a message). Every short write
+// and EINTR is retried; every failure is reported, never ignored.
+import Glibc
+
+/// File and descriptor I/O.
+public enum FileIO {
+    /// Why an I/O call failed.
+    public enum Failure: Error, Equatable {
+        case missing
+        case failed(String)
+        /// The input was larger than the caller's limit.
+        case tooLarge(Int)
+
+        /// The reason in words.
+        public var reason: String {
+            switch self {
+            case .missing: return "no such file or directory"
+            case .failed(let r): return r
+            case .tooLarge(let n): return "larger than \(n) bytes"
+            }
+        }
+    }
+
+    static func lastError() -> Failure {
+        errno == ENOENT ? .missing : .failed(String(cString: strerror(errno)))
+    }
+
+    /// Reads a whole file.
+    public static func readFile(_ path: String) throws(Failure) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw lastError() }
+        defer { close(fd) }
+        return try readAll(fd)
+    }
+
+    /// Reads a descriptor to its end.
+    public static func readAll(_ fd: Int32, limit: Int = .max) throws(Failure) -> [UInt8] {
+        var out: [UInt8] = []
+        let chunk = 1 << 16
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        while true {
+            var n = 0
+            repeat {
+                n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunk) }
+            } while n < 0 && errno == EINTR
+            if n < 0 { throw lastError() }
+            if n == 0 { return out }
+            out.append(contentsOf: buffer[0..<n])
+            if out.count > limit { throw .tooLarge(limit) }
+        }
+    }
+
+    /// Writes all of `bytes` to a descriptor.
+    public static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) throws(Failure) {
+        let failure: Failure? = bytes.withUnsafeBytes { buf in
+            var done = 0
+            while done < buf.count {
+                let n = write(fd, buf.baseAddress! + done, buf.count - done)  // count > 0: base is non-nil
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return lastError()
+                }
+                done += n
+            }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Failure) { try writeAll(fd, bytes[...]) }
+
+    /// Writes a file atomically enough for config output: create, write, fsync.
+    public static func writeNewFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(Failure) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw lastError() }
+        defer { close(fd) }
+        try writeAll(fd, bytes)
+        guard fsync(fd) == 0 else { throw lastError() }
+    }
+
+    /// Creates a directory (and its parents) with the given mode.
+    public static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws(Failure) {
+        var prefix = ""
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, mode) != 0 && errno != EEXIST { throw lastError() }
+        }
+    }
+
+    /// A new private (0700) directory under $TMPDIR or /tmp.
+    public static func makeTemporaryDirectory(prefix: String) throws(Failure) -> String {
+        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array("\(base)/\(prefix).XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { buf in buf.baseAddress.flatMap { mkdtemp($0) } }
+        guard made != nil else { throw lastError() }
+        return String(cString: template)
+    }
+
+    /// Removes a directory tree made by this program (no links followed).
+    public static func removeTree(_ path: String) {
+        guard let dir = opendir(path) else { unlink(path); return }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name == "." || name == ".." { continue }
+            let child = path + "/" + name
+            var st = stat()
+            if lstat(child, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { removeTree(child) } else { unlink(child) }
+        }
+        closedir(dir)
+        rmdir(path)
+    }
+}
+
+extension FileIO {
+    /// Writes a line to standard error, ignoring failure (there is nowhere
+    /// else to report it).
+    public static func printError(_ message: String, newline: Bool = true) {
+        try? writeAll(2, Array((newline ? message + "\n" : message).utf8))
+    }
+}

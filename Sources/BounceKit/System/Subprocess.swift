@@ -1,0 +1,61 @@
+// Running the sendmail command bouncesign re-injects into: posix_spawn with
+// the argv as given (never a shell), the message on its standard input.
+import Glibc
+
+/// A command and its fate.
+public enum Subprocess {
+    public enum Outcome: Equatable {
+        case exited(Int32)
+        case signalled(Int32)
+    }
+
+    /// Runs `argv`, writes `input` to its standard input, waits for it.
+    public static func run(_ argv: [String], input: [UInt8]) throws(FileIO.Failure) -> Outcome {
+        guard let path = argv.first else { throw .failed("no command given") }
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw FileIO.lastError() }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, fds[0], 0)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        posix_spawn_file_actions_addclose(&actions, fds[1])
+        var cArgs = argv.map { strdup($0) } + [nil]
+        defer { for p in cArgs { free(p) } }
+        var pid: pid_t = 0
+        let rc = path.contains("/") ? posix_spawn(&pid, path, &actions, nil, &cArgs, environ)
+                                    : posix_spawnp(&pid, path, &actions, nil, &cArgs, environ)
+        close(fds[0])
+        guard rc == 0 else {
+            close(fds[1])
+            throw .failed("cannot run \(path): \(String(cString: strerror(rc)))")
+        }
+        // A command that exits early closes the pipe: its exit status says why.
+        let oldPipe = signal(SIGPIPE, SIG_IGN)
+        let writeFailure: FileIO.Failure?
+        do { try FileIO.writeAll(fds[1], input); writeFailure = nil } catch { writeFailure = error }
+        close(fds[1])
+        signal(SIGPIPE, oldPipe)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw FileIO.lastError() }
+        }
+        let outcome: Outcome = (status & 0x7F) == 0 ? .exited((status >> 8) & 0xFF) : .signalled(status & 0x7F)
+        if outcome == .exited(0), let writeFailure { throw writeFailure }
+        return outcome
+    }
+}
+
+/// Facts about this host and process.
+public enum Host {
+    /// The host name for generated Message-IDs.
+    public static var name: String {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buf, 255) == 0 else { return "localhost" }
+        let n = String(cString: buf)
+        return n.isEmpty ? "localhost" : n
+    }
+
+    /// Seconds since the epoch.
+    public static var now: Int { Int(time(nil)) }
+}

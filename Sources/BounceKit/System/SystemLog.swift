@@ -1,0 +1,26 @@
+// One syslog line per decision, facility mail (DESIGN.md "Operating").
+import Glibc
+
+/// syslog(3) with facility LOG_MAIL.
+public enum SystemLog {
+    public enum Level { case info, warning, error }
+
+    /// Opens the log under the program's name.
+    public static func open(_ program: String) {
+        // openlog keeps the pointer: give it storage that lives for the process.
+        let ident = strdup(program)
+        openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL)
+    }
+
+    public static func log(_ level: Level, _ message: String) {
+        let priority: Int32
+        switch level {
+        case .info: priority = LOG_INFO
+        case .warning: priority = LOG_WARNING
+        case .error: priority = LOG_ERR
+        }
+        // Control characters from mail never reach the log line.
+        let clean = String(message.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+        clean.withCString { text in withVaList([text]) { vsyslog(priority, "%s", $0) } }
+    }
+}

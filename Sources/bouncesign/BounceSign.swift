@@ -1,0 +1,128 @@
+// bouncesign(1): add a proof of origin to an outgoing message. Argument
+// wiring only; the work is BounceKit's MessageSigner.
+import ArgumentParser
+import BounceKit
+import Glibc
+
+@main
+struct BounceSign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bouncesign",
+        abstract: "Add a signed proof of origin to an outgoing message, so that its bounces can be told from backscatter.",
+        discussion: """
+            Reads one message on standard input and writes it, with the proof added, to standard output; \
+            or, with a command after --, hands the signed message to that command (e.g. /usr/sbin/sendmail -i -f \
+            SENDER -- RECIPIENTS). Exits 75 when it cannot sign, so the mail system retries. See bouncesign(1).
+            """,
+        version: BounceKitVersion.string)
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Read settings from FILE.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("The GnuPG home directory holding the signing key.", valueName: "dir"))
+    var homedir: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Fingerprint of the signing key.", valueName: "fingerprint"))
+    var key: String?
+
+    @Option(name: .customLong("on-error"), help: ArgumentHelp(
+        "When signing fails: tempfail (exit 75, the default) or pass (send unsigned, log a warning).",
+        valueName: "policy"))
+    var onError: String?
+
+    @Flag(help: "Create a signing key in --homedir and print the config lines for it.")
+    var generateKey = false
+
+    @Option(help: ArgumentHelp("User ID of the key made by --generate-key.", valueName: "uid"))
+    var uid: String?
+
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("Command to hand the signed message to.", valueName: "command"))
+    var command: [String] = []
+
+    func run() throws {
+        SystemLog.open("bouncesign")
+        let settings: Configuration
+        do { settings = try loadSettings() } catch {
+            throw fail("bouncesign: \(error.description)", .config)
+        }
+        if generateKey { return try generate(settings) }
+        guard let fingerprint = settings.key else {
+            throw fail("bouncesign: no signing key: set key in \(config ?? Configuration.defaultPath) or give -k (bouncesign --generate-key makes one)", .config)
+        }
+        let input: [UInt8]
+        do { input = try FileIO.readAll(0) } catch {
+            throw fail("bouncesign: cannot read the message: \(error.reason)", .tempFail)
+        }
+        let signer = MessageSigner(signer: GPGSigner(setup: settings.gpgSetup, fingerprint: fingerprint), hostname: Host.name)
+        let output: [UInt8]
+        do {
+            let signed = try signer.sign(input, now: Host.now)
+            output = signed.bytes
+            SystemLog.log(.info, "signed message-id=\(signed.statement.messageID) key=\(fingerprint)"
+                + (signed.addedMessageID ? " (message-id added)" : ""))
+        } catch {
+            guard settings.onError == .pass else {
+                throw fail("bouncesign: \(error.description); message left for retry", .tempFail)
+            }
+            SystemLog.log(.warning, "sending unsigned (on-error pass): \(error.description)")
+            output = input
+        }
+        try deliver(output)
+    }
+
+    private func loadSettings() throws(Configuration.Error) -> Configuration {
+        var settings = try Configuration.load(path: config ?? Configuration.defaultPath, required: config != nil)
+        if let homedir { try settings.set("homedir", homedir) }
+        if let key { try settings.set("key", key) }
+        if let onError { try settings.set("on-error", onError) }
+        return settings
+    }
+
+    /// Writes to standard output, or runs the re-injection command.
+    private func deliver(_ output: [UInt8]) throws {
+        guard !command.isEmpty else {
+            do { try FileIO.writeAll(1, output) } catch {
+                throw fail("bouncesign: cannot write the signed message: \(error.reason)", .tempFail)
+            }
+            return
+        }
+        let outcome: Subprocess.Outcome
+        do { outcome = try Subprocess.run(command, input: output) } catch {
+            throw fail("bouncesign: \(error.reason)", .tempFail)
+        }
+        switch outcome {
+        case .exited(0): return
+        case .exited(let code):
+            SystemLog.log(.error, "\(command[0]) exited \(code)")
+            throw ExitCode(code)
+        case .signalled(let sig):
+            throw fail("bouncesign: \(command[0]) was killed by signal \(sig); message left for retry", .tempFail)
+        }
+    }
+
+    private func generate(_ settings: Configuration) throws {
+        let home = settings.homedir
+        do { try FileIO.makeDirectory(home, mode: 0o700) } catch {
+            throw fail("bouncesign: cannot create GnuPG home \(home): \(error.reason)", .config)
+        }
+        let id = uid ?? "bouncesign <postmaster@\(Host.name)>"
+        let fpr: String
+        do { fpr = try KeyGenerator.generate(setup: settings.gpgSetup, uid: id) } catch {
+            throw fail("bouncesign: \(error.description)", .tempFail)
+        }
+        print("""
+            # Signing key \(fpr) (\(id)) created in \(home).
+            # Put these lines in \(config ?? Configuration.defaultPath):
+            homedir \(home)
+            key \(fpr)
+            trust \(fpr)
+            """)
+    }
+}
+
+/// Prints a one-line error to standard error and returns the exit to throw.
+func fail(_ message: String, _ status: ExitStatus) -> ExitCode {
+    FileIO.printError(message)
+    SystemLog.log(.error, message)
+    return ExitCode(status.rawValue)
+}
