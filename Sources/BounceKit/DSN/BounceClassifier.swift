@@ -1,39 +1,56 @@
 // Recognising bounces and finding the message they return.
 //
-// RFC 3464 multipart/report (report-type=delivery-status), with the original
-// as message/rfc822, message/global (RFC 6533) or text/rfc822-headers /
-// message/global-headers; RFC 5965 feedback reports; RFC 3834 auto-replies.
+// In order: RFC 3464 multipart/report (report-type=delivery-status, or any
+// message/delivery-status part), RFC 5965 feedback reports, RFC 8098
+// disposition notifications; then the non-standard reports real MTAs send,
+// recognised by sender, subject and X-Failed-Recipients (BounceSignals);
+// then virus notices, challenge-response requests and RFC 3834 auto-replies.
+// The original is looked for as a MIME part first (message/rfc822,
+// message/global, message/partial, text/rfc822-headers and its variants),
+// then pasted into the text (InlineOriginal).
 
 /// Classifies a parsed message.
 public enum BounceClassifier {
     public static func classify(_ message: MIMEEntity) -> BounceReport {
-        if message.contentType.mediaType == "multipart/report" {
-            return report(message)
+        let (kind, format, recipients) = recognise(message)
+        guard kind != .notBounce else {
+            return BounceReport(kind: .notBounce, format: format, original: nil, recipients: [])
         }
-        if isAutoReply(message.header) {
-            return BounceReport(kind: .autoreply, format: "RFC 3834 auto-reply",
-                                original: findEncapsulated(in: message), recipients: [])
-        }
-        return BounceReport(kind: .notBounce, format: "ordinary message", original: nil, recipients: [])
+        return BounceReport(kind: kind, format: format, original: findOriginal(in: message), recipients: recipients)
     }
 
-    private static func report(_ message: MIMEEntity) -> BounceReport {
+    private static func recognise(_ message: MIMEEntity) -> (MessageKind, String, [RecipientStatus]) {
+        let entities = message.allEntities
+        let types = entities.map(\.contentType.mediaType)
         let reportType = (message.contentType.parameters["report-type"] ?? "").asciiLowercased
-        let statusPart = message.parts.first {
+        if reportType == "feedback-report" || types.contains("message/feedback-report") || BounceSignals.isComplaint(message.header) {
+            return (.feedback, "RFC 5965 feedback report", [])
+        }
+        if reportType == "disposition-notification" || types.contains("message/disposition-notification") {
+            return (.autoreply, "RFC 8098 disposition notification", [])
+        }
+        let statusPart = entities.first {
             ["message/delivery-status", "message/global-delivery-status"].contains($0.contentType.mediaType)
         }
         let recipients = statusPart.map { DeliveryStatusParser.recipients($0.decodedBody) } ?? []
-        let original = findEncapsulated(in: message)
-        switch reportType {
-        case "feedback-report":
-            return BounceReport(kind: .feedback, format: "RFC 5965 feedback report", original: original, recipients: [])
-        case "disposition-notification":
-            return BounceReport(kind: .autoreply, format: "RFC 8098 disposition notification", original: original,
-                                recipients: [])
-        default:
-            return BounceReport(kind: kind(of: recipients), format: "RFC 3464 multipart/report", original: original,
-                                recipients: recipients)
+        let h = message.header
+        if statusPart != nil || message.contentType.mediaType == "multipart/report" {
+            var kind = kind(of: recipients)
+            if recipients.isEmpty, BounceSignals.saysDelay(h, text: firstText(of: message)) { kind = .delay }
+            return (kind, "RFC 3464 delivery status notification", recipients)
         }
+        let carriesOriginal = types.contains { $0 == "message/rfc822" || headerTypes.contains($0) }
+        if BounceSignals.looksLikeBounce(h) || (BounceSignals.hasNullSender(h) && carriesOriginal) {
+            if BounceSignals.isVirusNotice(h) { return (.virus, "virus notice", []) }
+            let delayed = BounceSignals.saysDelay(h, text: firstText(of: message))
+            return (delayed ? .delay : .failure, "non-standard bounce", [])
+        }
+        if BounceSignals.isVirusNotice(h), h.first("Auto-Submitted") != nil { return (.virus, "virus notice", []) }
+        if BounceSignals.isChallenge(h), h.first("Auto-Submitted") != nil || h.first("X-Challenge") != nil {
+            return (.challenge, "challenge-response request", [])
+        }
+        if BounceSignals.isAutoReply(h) { return (.autoreply, "RFC 3834 auto-reply", []) }
+        return (.notBounce, "ordinary message", [])
     }
 
     /// failure if any recipient failed (or none is listed), else delay, else delivered.
@@ -41,33 +58,75 @@ public enum BounceClassifier {
         let actions = Set(recipients.map(\.action))
         if actions.contains("failed") || actions.isEmpty { return .failure }
         if actions.contains("delayed") { return .delay }
-        return .delivered
+        if actions.isSubset(of: ["delivered", "relayed", "expanded", "deliverable"]) { return .delivered }
+        return .failure
     }
 
-    /// The first returned message or header block anywhere in the bounce.
-    static func findEncapsulated(in message: MIMEEntity) -> ReturnedOriginal? {
+    /// The decoded text of the first text part (or the body), for phrases.
+    private static func firstText(of message: MIMEEntity) -> String {
+        let part = message.allEntities.first { $0.contentType.type == "text" && $0.parts.isEmpty } ?? message
+        return String(mailBytes: part.decodedBody.prefix(8_192))
+    }
+
+    /// The returned original: a MIME part first, then text pasted inline.
+    static func findOriginal(in message: MIMEEntity) -> ReturnedOriginal? {
+        if let attached = findAttached(in: message) { return attached }
+        let texts = message.allEntities.filter { $0.parts.isEmpty && ($0.contentType.type == "text" || $0 === message) }
+        for entity in texts {
+            if let block = InlineOriginal.find(in: entity.decodedBody) {
+                return ReturnedOriginal(message: MIMEEntity.parse(block), form: .inline,
+                                        location: "text pasted into the \(entity === message ? "body" : "\(entity.contentType.mediaType) part")")
+            }
+        }
+        // Last resort, for parts whose boundary does not match: any header
+        // block in the raw body.
+        if let block = InlineOriginal.headerBlock(in: message.body, from: message.body.startIndex) {
+            return ReturnedOriginal(message: MIMEEntity.parse(block), form: .inline, location: "text in the raw body")
+        }
+        return nil
+    }
+
+    static let headerTypes: Set<String> = ["text/rfc822-headers", "text/rfc822-header", "message/global-headers",
+                                           "message/rfc822-headers"]
+
+    /// The first returned message or header block attached as a MIME part.
+    static func findAttached(in message: MIMEEntity) -> ReturnedOriginal? {
         for entity in message.allEntities.dropFirst() {
-            switch entity.contentType.mediaType {
-            case "message/rfc822", "message/global":
-                guard let inner = entity.encapsulated else { continue }
-                let truncated = inner.contains(.missingClosingDelimiter) || !inner.hasBody
-                return ReturnedOriginal(message: inner, form: truncated ? (inner.hasBody ? .truncated : .headers) : .whole,
-                                        location: "\(entity.contentType.mediaType) part")
-            case "text/rfc822-headers", "message/global-headers":
-                let inner = MIMEEntity.parse(entity.decodedBody)
-                return ReturnedOriginal(message: inner, form: .headers, location: "\(entity.contentType.mediaType) part")
-            default:
-                continue
+            let type = entity.contentType.mediaType
+            let location = "\(type) part"
+            if type == "message/rfc822" || type == "message/global" {
+                guard var inner = entity.encapsulated else { continue }
+                if inner.header.fields.isEmpty { inner = MIMEEntity.parse(skippingBlankLines(entity.decodedBody)) }
+                guard !inner.header.fields.isEmpty else { continue }
+                return ReturnedOriginal(message: inner, form: form(of: inner), location: location)
+            }
+            // A part with no part headers of its own whose "headers" are the
+            // original's (seen after a bare boundary line).
+            if entity.header.first("Message-ID") != nil || entity.header.first("Received") != nil {
+                let inner = MIMEEntity.parse(entity.raw)
+                return ReturnedOriginal(message: inner, form: form(of: inner), location: "part without part headers")
+            }
+            if type == "message/partial" || headerTypes.contains(type) {
+                let inner = MIMEEntity.parse(skippingBlankLines(entity.decodedBody))
+                guard !inner.header.fields.isEmpty else { continue }
+                let whole = inner.hasBody && !inner.body.allSatisfy { $0 == ASCII.lf || $0 == ASCII.cr || $0 == ASCII.space }
+                return ReturnedOriginal(message: inner, form: whole ? form(of: inner) : .headers, location: location)
             }
         }
         return nil
     }
 
-    /// RFC 3834 §5: Auto-Submitted: auto-replied, plus the common pre-standard
-    /// markers of vacation programs. "auto-generated" alone (cron, notices)
-    /// is no reply to a message of ours and stays an ordinary message.
-    static func isAutoReply(_ header: Header) -> Bool {
-        if let a = header["Auto-Submitted"]?.asciiLowercased, a.hasPrefix("auto-replied") { return true }
-        return header.first("X-Autoreply") != nil || header.first("X-Autorespond") != nil
+    /// Some servers put a blank line before the returned header block.
+    private static func skippingBlankLines(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var pos = bytes.startIndex
+        while let line = bytes.line(at: pos), bytes.trimmed(line.content).isEmpty, line.next > pos { pos = line.next }
+        return bytes[pos...]
+    }
+
+    /// Whole, truncated (a multipart cut short) or headers only.
+    private static func form(of inner: MIMEEntity) -> ReturnForm {
+        let emptyBody = inner.body.allSatisfy { $0 == ASCII.lf || $0 == ASCII.cr || $0 == ASCII.space }
+        if !inner.hasBody || emptyBody { return .headers }
+        return inner.contains(.missingClosingDelimiter) ? .truncated : .whole
     }
 }

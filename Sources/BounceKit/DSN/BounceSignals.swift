@@ -1,0 +1,88 @@
+// Recognising bounces that are not RFC 3464 reports: the sender, subject and
+// header conventions of real MTAs (qmail, Exim, Exchange, Lotus, Gmail...),
+// plus RFC 3834 auto-replies, challenge-response requests and virus notices.
+//
+// These are heuristics over the bounce's own header and text, used only to
+// decide *whether* to look for a returned original. Nothing here can make a
+// message pass: only a verified proof can.
+
+/// Header and text signals of the kinds of automatic mail.
+enum BounceSignals {
+    /// Local parts of the addresses MTAs send bounces from.
+    static let bounceSenders = ["mailer-daemon", "postmaster", "mail delivery", "mailerdaemon", "mail-daemon",
+                                "mdaemon", "maildelivery", "bounce", "nobody@", "root@"]
+
+    /// Subject fragments of delivery failures (lower case).
+    static let failureSubjects = [
+        "undeliver", "undelivered", "delivery status notification", "delivery failure", "delivery failed",
+        "failure notice", "returned mail", "mail delivery failed", "delivery notification", "could not be delivered",
+        "non remis", "mail system error", "nondeliverable", "non-deliverable", "message not delivered",
+        "delivery has failed", "rejected", "returned to sender", "delivery problem", "unzustellbar",
+        "mail could not be delivered", "message you sent blocked", "notice: mail delivery", "failed delivery",
+        "permanent error", "delivery incomplete", "mail failure", "error sending", "bounce",
+    ]
+
+    /// Text that says delivery is still being tried (lower case).
+    static let delayPhrases = [
+        "delayed", "delay", "will retry", "will continue to try", "still being retried", "not yet been delivered",
+        "could not send message for past", "warning: message", "temporarily deferred", "transient",
+    ]
+
+    static let autoReplySubjects = ["out of office", "out of the office", "automatic reply", "auto reply", "autoreply",
+                                    "auto-reply", "vacation", "abwesenheit", "auto:", "away from"]
+    static let challengeSubjects = ["please confirm", "confirm your", "verify you", "challenge", "spam protection",
+                                    "authorization required", "verification required"]
+    static let virusSubjects = ["virus", "infected", "malware", "worm found", "quarantine"]
+
+    static func lowerHeader(_ h: Header, _ name: String) -> String { (h[name] ?? "").asciiLowercased }
+
+    /// Whether the header says an MTA sent this as a delivery report. A
+    /// subject alone never suffices: "Re: your offer was rejected" from a
+    /// person must stay an ordinary message, or it could be filed away.
+    static func looksLikeBounce(_ h: Header) -> Bool {
+        if h.first("X-Failed-Recipients") != nil { return true }
+        let from = lowerHeader(h, "From"), subject = lowerHeader(h, "Subject")
+        let returnPath = lowerHeader(h, "Return-Path").filter { $0 != " " }
+        let fromMTA = bounceSenders.contains(where: from.contains) || returnPath == "<>"
+        return fromMTA && (failureSubjects.contains(where: subject.contains) || delayPhrases.contains(where: subject.contains)
+            || bounceSenders.contains(where: from.contains))
+    }
+
+    /// An empty envelope sender (Return-Path: <>): only notifications use it.
+    static func hasNullSender(_ h: Header) -> Bool {
+        lowerHeader(h, "Return-Path").filter { $0 != " " } == "<>"
+    }
+
+    /// Complaint notices that are not in ARF format.
+    static func isComplaint(_ h: Header) -> Bool {
+        let subject = lowerHeader(h, "Subject")
+        return subject.contains("complaint about message") || subject.hasPrefix("abuse report")
+    }
+
+    /// Whether the subject or text talks of a delay rather than a failure.
+    static func saysDelay(_ h: Header, text: String) -> Bool {
+        let subject = lowerHeader(h, "Subject")
+        if subject.contains("delay") || subject.contains("warning") || subject.contains("still being retried") { return true }
+        let lowered = text.asciiLowercased
+        return (lowered.contains("will retry") || lowered.contains("will continue to try")
+            || lowered.contains("no action is required on your part") || lowered.contains("is delayed"))
+            && !lowered.contains("permanent") && !lowered.contains("giving up") && !lowered.contains("gave up")
+    }
+
+    /// RFC 3834 §5 and the pre-standard vacation markers.
+    static func isAutoReply(_ h: Header) -> Bool {
+        if lowerHeader(h, "Auto-Submitted").hasPrefix("auto-replied") { return true }
+        if h.first("X-Autoreply") != nil || h.first("X-Autorespond") != nil { return true }
+        if lowerHeader(h, "Precedence") == "auto_reply" { return true }
+        let subject = lowerHeader(h, "Subject")
+        return autoReplySubjects.contains(where: subject.hasPrefix) || subject.contains("out of office")
+    }
+
+    static func isChallenge(_ h: Header) -> Bool {
+        h.first("X-Challenge") != nil || challengeSubjects.contains(where: lowerHeader(h, "Subject").contains)
+    }
+
+    static func isVirusNotice(_ h: Header) -> Bool {
+        virusSubjects.contains(where: lowerHeader(h, "Subject").contains)
+    }
+}

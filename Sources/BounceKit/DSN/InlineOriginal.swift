@@ -1,0 +1,91 @@
+// Finding an original that a bounce pastes into its own text instead of
+// attaching it: after the separator lines of Exim, qmail, Gmail, Lotus,
+// DragonFly, GMX and others (see the corpus review), and, failing those, the
+// first block of lines that looks like a message header.
+
+/// Locates a returned original in the text of a bounce.
+enum InlineOriginal {
+    /// Separator lines, lower case, compared against trimmed lines by prefix.
+    static let separators = [
+        "------ this is a copy of the message", "----- this is a copy of the message", "---- this is a copy of",
+        "--- below this line is a copy of the message", "--- enclosed is a copy of the message",
+        "----- original message -----", "--- original message follows", "original message follows",
+        "message headers follow", "--- the header of the original message is following",
+        "------- returned message --------", "-------original message", "-------original mail info",
+        "----- unsent message follows -----", "below is a copy of the original message",
+        "original message headers", "included is a copy of the message header",
+        "| message text follows", "|------------------------- message text follows", "original mail as follows",
+        "----- the following addresses had permanent fatal errors -----", "original message:",
+        "------ original message follows", "----- transcript of session follows -----",
+        "begin forwarded message", "the original message was received", "message details:",
+    ]
+
+    /// The original found in `text` (a decoded text part or plain body).
+    static func find(in text: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        var pos = text.startIndex
+        while let line = text.line(at: pos) {
+            let t = String(mailBytes: text[text.trimmed(line.content)]).asciiLowercased
+            if !t.isEmpty, separators.contains(where: t.hasPrefix), let block = headerBlock(in: text, from: line.next) {
+                return block
+            }
+            pos = line.next
+        }
+        return headerBlock(in: text, from: text.startIndex)
+    }
+
+    /// Header names whose presence makes a block of lines a message header.
+    static let anchorNames = ["message-id", "received", "return-path", "bounce-signature", "dkim-signature", "date",
+                              "mime-version", "x-mailer", "from", "to", "subject"]
+
+    /// From `start`, the first run of at least three header-like lines with
+    /// a Message-ID, Received or Bounce-Signature field among them; the block
+    /// runs to the end of the text (the body follows the header).
+    static func headerBlock(in text: ArraySlice<UInt8>, from start: Int) -> ArraySlice<UInt8>? {
+        var pos = start
+        var lines = 0
+        while let line = text.line(at: pos), lines < 5_000 {
+            lines += 1
+            var content = line.content
+            // Some servers indent the copy (fml: three spaces, OpenSMTPD: four).
+            while content.lowerBound < content.upperBound, ASCII.isWhitespace(text[content.lowerBound]) {
+                content = (content.lowerBound + 1)..<content.upperBound
+            }
+            if let name = fieldName(text, content), anchorNames.contains(name) {
+                let indent = content.lowerBound - line.content.lowerBound
+                let candidate = indent > 0 ? dedent(text[line.content.lowerBound...], by: indent) : text[line.content.lowerBound...]
+                let parsed = HeaderParser.parse(candidate)
+                let names = Set(parsed.header.fields.map { $0.name.asciiLowercased })
+                if parsed.header.fields.count >= 3,
+                   names.contains("message-id") || names.contains("received") || names.contains("bounce-signature")
+                    || (names.contains("from") && names.contains("subject") && names.contains("date")) {
+                    return candidate
+                }
+            }
+            pos = line.next
+        }
+        return nil
+    }
+
+    private static func fieldName(_ text: ArraySlice<UInt8>, _ line: Range<Int>) -> String? {
+        guard let colon = text[line].firstIndex(of: ASCII.colon), colon > line.lowerBound, colon - line.lowerBound < 40
+        else { return nil }
+        for b in text[line.lowerBound..<colon] where b <= ASCII.space || b >= 0x7F { return nil }
+        return String(decoding: text[line.lowerBound..<colon], as: UTF8.self).asciiLowercased
+    }
+
+    /// Removes up to `n` leading spaces from every line.
+    private static func dedent(_ text: ArraySlice<UInt8>, by n: Int) -> ArraySlice<UInt8> {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var pos = text.startIndex
+        while let line = text.line(at: pos) {
+            var s = line.content.lowerBound
+            var k = 0
+            while k < n, s < line.content.upperBound, text[s] == ASCII.space { s += 1; k += 1 }
+            out += text[s..<line.content.upperBound]
+            out.append(ASCII.lf)
+            pos = line.next
+        }
+        return out[...]
+    }
+}
