@@ -20,7 +20,10 @@ public struct ProofVerifier {
 
     public func verify(_ original: ReturnedOriginal, findings: inout ProofFindings) -> Verdict {
         let message = original.message
-        let entities = message.allEntities
+        // bouncesign appends its parts to the top-level multipart: proof
+        // further down belongs to some other message (a bounce of a bounce,
+        // a forwarded copy) and does not count.
+        let entities = message.parts
         let clearsignParts = entities.filter { $0.contentType.mediaType == ProofNames.clearsignType }
         let statementParts = entities.filter { $0.contentType.mediaType == ProofNames.statementType }
         let headers = message.header.all(ProofNames.header)

@@ -9,8 +9,10 @@
 //
 // 1. Walk the MIME tree depth first in document order. A multipart contributes
 //    its sub-parts (preamble and epilogue are ignored); anything else is a
-//    leaf (message/rfc822 too: its bytes are the leaf's content). Leaves of
-//    type application/x-bouncesign-statement or -clearsign are skipped.
+//    leaf (message/rfc822 too: its bytes are the leaf's content). Direct
+//    sub-parts of the message of type application/x-bouncesign-statement or
+//    application/x-bouncesign-clearsign (the proof itself) are skipped;
+//    deeper down such parts are content like any other.
 // 2. For each leaf, undo the Content-Transfer-Encoding (base64 or
 //    quoted-printable; others as is).
 // 3. Split the content into lines at LF, CRLF or CR; remove trailing spaces and
@@ -26,7 +28,11 @@ public enum CanonicalBody {
     /// SHA-256 of the canonical form of `message`.
     public static func hash(of message: MIMEEntity) -> [UInt8] {
         let sha = SHA256()
-        feed(message, into: sha)
+        if message.contentType.isMultipart, !message.parts.isEmpty {
+            for part in message.parts where !ProofNames.isProofPart(part) { feed(part, into: sha) }
+        } else {
+            feed(message, into: sha)
+        }
         return sha.finish()
     }
 
@@ -35,7 +41,6 @@ public enum CanonicalBody {
             for part in entity.parts { feed(part, into: sha) }
             return
         }
-        if ProofNames.isProofPart(entity) { return }
         sha.update(Array("--\(entity.contentType.mediaType)\n".utf8))
         feedNormalizedLines(entity.decodedBody, into: sha)
     }
