@@ -35,7 +35,7 @@ test: deps
 	mandoc -Tlint -Wwarning man/*.1 man/*.5
 
 check: test
-	mandoc -Tlint man/*.1 man/*.5
+	mandoc -Tlint -Wwarning man/*.1 man/*.5
 
 demo: build
 	BIN=$(BIN) sh scripts/demo.sh

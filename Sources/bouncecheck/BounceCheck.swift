@@ -43,10 +43,14 @@ struct BounceCheck: ParsableCommand {
     var file: String?
 
     func run() throws {
+        Host.unblockTerminationSignals()
         SystemLog.open("bouncecheck")
-        let settings: Configuration
-        do { settings = try loadSettings() } catch {
+        var settings: Configuration
+        do { settings = try Configuration.load(path: config ?? Configuration.defaultPath, required: config != nil) } catch {
             throw fail("bouncecheck: \(error.description)", .config)
+        }
+        do { try applyFlags(to: &settings) } catch {
+            throw fail("bouncecheck: \(error.description)", .usage)
         }
         guard !settings.trust.isEmpty else {
             throw fail("bouncecheck: no trusted keys: set trust in \(config ?? Configuration.defaultPath) or give -t", .config)
@@ -63,6 +67,9 @@ struct BounceCheck: ParsableCommand {
             let text = result.explanation.joined(separator: "\n") + "\n"
             if annotate { FileIO.printError(text, newline: false) } else { print(text, terminator: "") }
         }
+        if case .temperror(let why) = result.verdict, !annotate {
+            FileIO.printError("bouncecheck: cannot decide now: \(why)")
+        }
         guard annotate else { throw ExitCode(result.verdict.exitStatus.rawValue) }
         if case .temperror(let why) = result.verdict {
             throw fail("bouncecheck: cannot decide now: \(why)", .tempFail)
@@ -77,8 +84,7 @@ struct BounceCheck: ParsableCommand {
         return try FileIO.readFile(file)
     }
 
-    private func loadSettings() throws(Configuration.Error) -> Configuration {
-        var settings = try Configuration.load(path: config ?? Configuration.defaultPath, required: config != nil)
+    private func applyFlags(to settings: inout Configuration) throws(Configuration.Error) {
         if let homedir { try settings.set("homedir", homedir) }
         if !trust.isEmpty {
             settings.trust = []
@@ -86,7 +92,6 @@ struct BounceCheck: ParsableCommand {
         }
         if let maxAge { try settings.set("max-age", maxAge) }
         if requireBody { settings.requireBody = true }
-        return settings
     }
 }
 

@@ -39,15 +39,33 @@ struct BounceSign: ParsableCommand {
     @Argument(parsing: .postTerminator, help: ArgumentHelp("Command to hand the signed message to.", valueName: "command"))
     var command: [String] = []
 
+    /// Every failure, usage and configuration errors included, exits 75:
+    /// an MTA turns 64 or 78 from a filter into a bounce of the outgoing
+    /// message, and a typo in the set-up must not bounce anybody's mail.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            exit(withError: code)
+        } catch {
+            let status = exitCode(for: error)
+            guard status != .success else { exit(withError: error) }
+            FileIO.printError("bouncesign: " + fullMessage(for: error).split(separator: "\n").joined(separator: "; "))
+            exit(withError: ExitCode(ExitStatus.tempFail.rawValue))
+        }
+    }
+
     func run() throws {
+        Host.unblockTerminationSignals()
         SystemLog.open("bouncesign")
         let settings: Configuration
         do { settings = try loadSettings() } catch {
-            throw fail("bouncesign: \(error.description)", .config)
+            throw fail("bouncesign: \(error.description); message left for retry", .tempFail)
         }
         if generateKey { return try generate(settings) }
         guard let fingerprint = settings.key else {
-            throw fail("bouncesign: no signing key: set key in \(config ?? Configuration.defaultPath) or give -k (bouncesign --generate-key makes one)", .config)
+            throw fail("bouncesign: no signing key: set key in \(config ?? Configuration.defaultPath) or give -k (bouncesign --generate-key makes one); message left for retry", .tempFail)
         }
         let input: [UInt8]
         do { input = try FileIO.readAll(0) } catch {
@@ -60,6 +78,10 @@ struct BounceSign: ParsableCommand {
             output = signed.bytes
             SystemLog.log(.info, "signed message-id=\(signed.statement.messageID) key=\(fingerprint)"
                 + (signed.addedMessageID ? " (message-id added)" : ""))
+        } catch SignError.unusableMessageID(let id) {
+            // Retrying cannot help: send it unsigned rather than bounce it later.
+            SystemLog.log(.warning, "sending unsigned: cannot bind a proof to Message-ID \(id)")
+            output = input
         } catch {
             guard settings.onError == .pass else {
                 throw fail("bouncesign: \(error.description); message left for retry", .tempFail)
@@ -92,9 +114,12 @@ struct BounceSign: ParsableCommand {
         }
         switch outcome {
         case .exited(0): return
-        case .exited(let code):
+        case .exited(let code) where (64...78).contains(code):
+            // A sysexits status says what went wrong: the MTA acts on it.
             SystemLog.log(.error, "\(command[0]) exited \(code)")
             throw ExitCode(code)
+        case .exited(let code):
+            throw fail("bouncesign: \(command[0]) exited \(code); message left for retry", .tempFail)
         case .signalled(let sig):
             throw fail("bouncesign: \(command[0]) was killed by signal \(sig); message left for retry", .tempFail)
         }

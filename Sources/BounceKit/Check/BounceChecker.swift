@@ -15,10 +15,17 @@ public struct CheckResult: Sendable {
         if let key = findings.keyFingerprint { s += "; key=\(key)" }
         if let id = findings.statement?.messageID { s += "; message-id=\(id)" }
         for r in report.recipients.prefix(5) {
-            s += "; recipient=\(r.finalRecipient)"
-            if !r.status.isEmpty { s += "; status=\(r.status)" }
+            s += "; recipient=\(Self.token(r.finalRecipient))"
+            if !r.status.isEmpty { s += "; status=\(Self.token(r.status))" }
         }
         return s
+    }
+
+    /// A value from the bounce, made safe for one header line: printable
+    /// ASCII without ';' or spaces (so it cannot fake a field), at most 200 bytes.
+    static func token(_ value: String) -> String {
+        String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F && $0 != ";" }
+            .prefix(200)))
     }
 
     /// The human account for --explain.

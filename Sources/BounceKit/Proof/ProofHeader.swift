@@ -28,6 +28,9 @@ public enum ProofHeader {
     public enum ParseError: Error, Equatable {
         case unsupportedVersion
         case noSignature
+        /// A tag given twice invalidates the list (RFC 6376 §3.2).
+        case duplicateTag
+        case unsupportedAlgorithm
     }
 
     /// The clearsigned text in a header field's value.
@@ -36,9 +39,11 @@ public enum ProofHeader {
         for item in field.unfoldedValue.split(separator: ASCII.semicolon) {
             guard let eq = item.firstIndex(of: ASCII.equals) else { continue }
             let name = String(mailBytes: item[..<eq].filter { !ASCII.isWhitespace($0) })
-            if tags[name] == nil { tags[name] = item[(eq + 1)...].filter { !ASCII.isWhitespace($0) } }
+            guard tags[name] == nil else { throw .duplicateTag }
+            tags[name] = item[(eq + 1)...].filter { !ASCII.isWhitespace($0) && $0 != ASCII.cr && $0 != ASCII.lf }
         }
         guard tags["v"] == Array("1".utf8) else { throw .unsupportedVersion }
+        if let a = tags["a"], a != Array("openpgp-clearsign".utf8) { throw .unsupportedAlgorithm }
         guard let b = tags["b"], !b.isEmpty else { throw .noSignature }
         return Base64.decode(b)
     }

@@ -56,6 +56,16 @@ public enum Host {
         return n.isEmpty ? "localhost" : n
     }
 
+    /// Unblocks the signals an MTA uses to stop a filter (SIGTERM, SIGINT,
+    /// SIGHUP): a parent may have left them blocked, and a filter that
+    /// cannot be stopped holds the queue.
+    public static func unblockTerminationSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, s) }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+    }
+
     /// Seconds since the epoch.
     public static var now: Int { Int(time(nil)) }
 }
