@@ -1,0 +1,216 @@
+# Shared code of the isolated-MTA harness (sourced, not run).
+# Each MTA lives in its own chroot built by mmdebstrap from Debian's packages,
+# under $BOUNCESIGN_MTA_CACHE/<mta>/root. Nothing outside that folder is touched
+# except: the host package mmdebstrap (installed by mta-setup if missing) and
+# listening sockets on 127.0.0.1 ports (see mta_ports).
+
+MTA_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+MTA_CACHE=${BOUNCESIGN_MTA_CACHE:-/var/cache/bouncesign-mta}
+MTA_SUITE=${BOUNCESIGN_MTA_SUITE:-bookworm}
+MTA_TIMEOUT=${BOUNCESIGN_MTA_TIMEOUT:-60}
+MTA_HOSTNAME=mail.example.org
+MTA_SENDER=sender@example.org
+MTA_SENDER_USER=sender
+# Bump when the chroot contents (package list, build steps) change: forces a rebuild.
+MTA_SETUP_VERSION=1
+MTA_ALL="postfix exim sendmail"
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "$(basename "$0"): $*"; exit 1; }
+unavailable() { printf '%s: unavailable: %s\n' "$(basename "$0")" "$*" >&2; exit 77; }
+
+mta_check_name() {
+    case "$1" in postfix|exim|sendmail) ;; *) die "unknown MTA '$1' (postfix, exim or sendmail)";; esac
+}
+
+# Packages of each chroot (on top of Debian's Essential set).
+mta_packages() {
+    case "$1" in
+        postfix)  echo postfix ;;
+        exim)     echo exim4-daemon-light ;;
+        sendmail) echo sendmail-bin,sendmail-cf,sensible-mda,procmail ;;
+    esac
+}
+
+# Ports on 127.0.0.1: LISTEN (the MTA's own SMTP server, for later tests) and
+# PEER (where smtp-peer.py plays the remote server). Base moves with
+# BOUNCESIGN_MTA_PORT_BASE (default 10020): postfix +5/+6, exim +15/+16, sendmail +25/+26.
+mta_ports() {
+    local base=${BOUNCESIGN_MTA_PORT_BASE:-10020} off
+    case "$1" in postfix) off=5;; exim) off=15;; sendmail) off=25;; esac
+    LISTEN_PORT=$((base + off)); PEER_PORT=$((base + off + 1))
+}
+
+mta_dir()  { echo "$MTA_CACHE/$1"; }
+mta_root() { echo "$MTA_CACHE/$1/root"; }
+mta_run()  { echo "$MTA_CACHE/$1/run"; }
+mta_stamp_text() { echo "version=$MTA_SETUP_VERSION suite=$MTA_SUITE packages=$(mta_packages "$1")"; }
+mta_ready() { [ -d "$(mta_root "$1")" ] && [ "$(cat "$(mta_dir "$1")/stamp" 2>/dev/null)" = "$(mta_stamp_text "$1")" ]; }
+
+# Run a command inside the MTA's chroot, in a private UTS namespace whose host
+# name is $MTA_HOSTNAME (sendmail insists on a qualified host name; the others get
+# a stable one too). Falls back to a plain chroot where unshare is refused.
+MTA_UTS=
+in_root() {
+    local mta=$1; shift
+    local root; root=$(mta_root "$mta")
+    if [ -z "$MTA_UTS" ]; then
+        if unshare --uts true 2>/dev/null; then MTA_UTS=yes; else MTA_UTS=no; fi
+    fi
+    if [ "$MTA_UTS" = yes ]; then
+        unshare --uts -- /bin/sh -c 'hostname "$0" && exec chroot "$@"' "$MTA_HOSTNAME" "$root" "$@"
+    else
+        chroot "$root" "$@"
+    fi
+}
+
+# PIDs of processes whose root directory is the MTA's chroot (that is: ours).
+mta_pids() {
+    local root; root=$(readlink -f "$(mta_root "$1")")
+    find /proc/[0-9]*/root -maxdepth 0 -lname "$root" 2>/dev/null | cut -d/ -f3
+}
+
+# Kill (by PID) every process still running inside the MTA's chroot.
+mta_kill_leftovers() {
+    local mta=$1 pids i
+    pids=$(mta_pids "$mta")
+    [ -z "$pids" ] && return 0
+    kill -TERM $pids 2>/dev/null
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        pids=$(mta_pids "$mta"); [ -z "$pids" ] && return 0
+        sleep 0.3
+    done
+    kill -KILL $pids 2>/dev/null
+    sleep 0.2
+}
+
+# Is the MTA's daemon running?
+mta_daemon_running() {
+    local mta=$1 root pidf pid; root=$(mta_root "$mta")
+    case "$mta" in
+        postfix)  pidf=$root/var/spool/postfix/pid/master.pid ;;
+        sendmail) pidf=$root/run/sendmail/mta/sendmail.pid ;;
+        exim)     pidf=$root/run/exim4/exim.pid ;;
+    esac
+    [ -f "$pidf" ] || return 1
+    pid=$(head -n1 "$pidf" | tr -dc 0-9)
+    [ -n "$pid" ] && mta_pids "$mta" | grep -qx "$pid"
+}
+
+# Does this MTA need a daemon for local submission and bounces?
+mta_needs_daemon() { [ "$1" != exim ]; }
+
+# Write the harness's configuration into the chroot (cheap; done at every start).
+mta_configure() {
+    local mta=$1 root conf f sum; root=$(mta_root "$mta"); conf=$MTA_HERE/conf/$mta
+    mta_ports "$mta"
+    # Skip when this exact configuration is already in place.
+    sum=$( { echo "$LISTEN_PORT $PEER_PORT $MTA_HOSTNAME"; cat "$MTA_HERE/lib.sh"; find "$conf" -type f | sort | xargs cat; } | sha256sum | cut -c1-64)
+    [ "$(cat "$(mta_run "$mta")/configured" 2>/dev/null)" = "$sum" ] && return 0
+    printf '127.0.0.1\t%s mail localhost\n127.0.0.2\texample.org\n::1\tip6-localhost\n' "$MTA_HOSTNAME" > "$root/etc/hosts"
+    : > "$root/etc/resolv.conf"          # no name server: any DNS query fails at once
+    echo "$MTA_HOSTNAME" > "$root/etc/mailname"
+    sed -i 's/^hosts:.*/hosts:          files/' "$root/etc/nsswitch.conf"
+    if ! grep -q "^$MTA_SENDER_USER:" "$root/etc/passwd"; then
+        chroot "$root" useradd -m -s /bin/sh "$MTA_SENDER_USER" || return 1
+    fi
+    for f in $(cd "$conf" && find . -type f | sort); do
+        mkdir -p "$root/$(dirname "$f")"
+        sed -e "s/@LISTEN_PORT@/$LISTEN_PORT/g" -e "s/@PEER_PORT@/$PEER_PORT/g" \
+            -e "s/@HOSTNAME@/$MTA_HOSTNAME/g" "$conf/$f" > "$root/$f"
+    done
+    case "$mta" in
+        postfix)
+            # Postfix commands that drop privileges write this log themselves when
+            # postlogd is not running; unwritable, they die after a 1 s pause.
+            touch "$root/var/log/postfix.log"
+            chroot "$root" chown postfix:adm /var/log/postfix.log
+            in_root postfix /usr/sbin/postfix check >/dev/null 2>&1 || in_root postfix /usr/sbin/postfix check
+            ;;
+        exim)
+            mkdir -p "$root/var/log/exim4" "$root/run/exim4"
+            chroot "$root" chown -R Debian-exim:adm /var/log/exim4
+            chroot "$root" chown Debian-exim:Debian-exim /run/exim4
+            in_root exim /usr/sbin/exim4 -bV >/dev/null || return 1
+            ;;
+        sendmail)
+            mkdir -p "$root/run/sendmail/mta" "$root/run/sendmail/msp"
+            chroot "$root" chown smmta:smmsp /run/sendmail/mta
+            chroot "$root" chown smmsp:smmsp /run/sendmail/msp
+            in_root sendmail /bin/sh -c 'cd /etc/mail && m4 sendmail.mc > sendmail.cf.new && m4 submit.mc > submit.cf.new && mv sendmail.cf.new sendmail.cf && mv submit.cf.new submit.cf && /usr/sbin/newaliases >/dev/null' || return 1
+            ;;
+    esac
+    mkdir -p "$(mta_run "$mta")"; echo "$sum" > "$(mta_run "$mta")/configured"
+}
+
+mta_log_file() {
+    local root; root=$(mta_root "$1")
+    case "$1" in
+        postfix)  echo "$root/var/log/postfix.log" ;;
+        exim)     echo "$root/var/log/exim4/mainlog" ;;
+        sendmail) echo "(sendmail logs only to syslog, which the chroot lacks; its queue follows)" ;;
+    esac
+}
+
+mta_log_tail() {
+    local f; f=$(mta_log_file "$1")
+    log "---- last lines of $f ----"
+    if [ "$1" = sendmail ]; then
+        in_root sendmail /usr/sbin/sendmail -Am -bp >&2 2>&1
+        in_root sendmail /usr/sbin/sendmail -Ac -bp >&2 2>&1
+    else
+        tail -n "${2:-25}" "$f" 2>/dev/null >&2 || log "(no log)"
+    fi
+    if [ "$1" = exim ]; then
+        log "---- paniclog ----"; tail -n 5 "$(mta_root exim)/var/log/exim4/paniclog" 2>/dev/null >&2
+    fi
+}
+
+mta_start_daemon() {
+    local mta=$1 i
+    mta_daemon_running "$mta" && return 0
+    # Daemons get no terminal, no pipe of the caller and not the lock (fd 9).
+    local out; out=$(mta_run "$mta")/daemon.out
+    case "$mta" in
+        postfix)  in_root postfix /usr/sbin/postfix start ;;
+        sendmail) in_root sendmail /usr/sbin/sendmail -bd -q5m ;;
+        exim)     in_root exim /usr/sbin/exim4 -bd -q5m ;;
+    esac </dev/null >"$out" 2>&1 9>&- || { cat "$out" >&2; return 1; }
+    for i in $(seq 1 50); do
+        mta_daemon_running "$mta" && return 0
+        sleep 0.1
+    done
+    log "$mta: daemon did not come up"; return 1
+}
+
+mta_stop_daemon() {
+    local mta=$1
+    case "$mta" in
+        postfix)
+            mta_daemon_running postfix && in_root postfix /usr/sbin/postfix stop >/dev/null 2>&1 ;;
+        sendmail|exim)
+            local root pidf; root=$(mta_root "$mta")
+            [ "$mta" = sendmail ] && pidf=$root/run/sendmail/mta/sendmail.pid || pidf=$root/run/exim4/exim.pid
+            if mta_daemon_running "$mta"; then kill -TERM "$(head -n1 "$pidf" | tr -dc 0-9)"; fi
+            rm -f "$pidf" ;;
+    esac
+    mta_kill_leftovers "$mta"
+}
+
+# Empty the queue and the sender's mailbox (the MTA must be idle).
+mta_reset() {
+    local mta=$1 root; root=$(mta_root "$mta")
+    case "$mta" in
+        postfix)  in_root postfix /usr/sbin/postsuper -d ALL >/dev/null 2>&1 ;;
+        exim)     rm -f "$root"/var/spool/exim4/input/* "$root"/var/spool/exim4/msglog/* ;;
+        sendmail) rm -f "$root"/var/spool/mqueue/* "$root"/var/spool/mqueue-client/* ;;
+    esac
+    rm -f "$root/home/$MTA_SENDER_USER"/Maildir/{new,cur,tmp}/* "$root/var/mail/$MTA_SENDER_USER"
+}
+
+# Exclusive use of one MTA's chroot across concurrent harness runs (fd 9).
+mta_lock() {
+    mkdir -p "$MTA_CACHE"
+    exec 9>"$MTA_CACHE/$1.lock"
+    flock -w 600 9 || die "could not lock $MTA_CACHE/$1.lock"
+}
