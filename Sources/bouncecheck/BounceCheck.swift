@@ -2,6 +2,7 @@
 // Argument wiring only; the work is BounceKit's BounceChecker.
 import ArgumentParser
 import BounceKit
+import Glibc
 
 @main
 struct BounceCheck: ParsableCommand {
@@ -55,13 +56,22 @@ struct BounceCheck: ParsableCommand {
         guard !settings.trust.isEmpty else {
             throw fail("bouncecheck: no trusted keys: set trust in \(config ?? Configuration.defaultPath) or give -t", .config)
         }
-        let input: [UInt8]
-        do { input = try readInput() } catch {
+        // At most Limits.maxParsedBytes are held in memory; the rest of a
+        // larger message is streamed through (annotate) or drained.
+        let fd: Int32
+        if let file {
+            fd = open(file, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw fail("bouncecheck: cannot read \(file): \(String(cString: strerror(errno)))", .tempFail) }
+        } else {
+            fd = 0
+        }
+        let input: [UInt8], complete: Bool
+        do { (input, complete) = try FileIO.readPrefix(fd, limit: Limits.standard.maxParsedBytes) } catch {
             throw fail("bouncecheck: cannot read the message: \(error.reason)", .tempFail)
         }
         let checker = BounceChecker(verifier: GPGVerifier(setup: settings.gpgSetup),
                                     policy: CheckPolicy(settings, now: Host.now))
-        let result = checker.check(input)
+        let result = checker.check(input, complete: complete)
         SystemLog.log(result.verdict.keyword == "temperror" ? .warning : .info, result.summary)
         if explain {
             let text = result.explanation.joined(separator: "\n") + "\n"
@@ -70,18 +80,19 @@ struct BounceCheck: ParsableCommand {
         if case .temperror(let why) = result.verdict, !annotate {
             FileIO.printError("bouncecheck: cannot decide now: \(why)")
         }
-        guard annotate else { throw ExitCode(result.verdict.exitStatus.rawValue) }
+        guard annotate else {
+            try? FileIO.copyRest(from: fd, to: nil)
+            throw ExitCode(result.verdict.exitStatus.rawValue)
+        }
         if case .temperror(let why) = result.verdict {
             throw fail("bouncecheck: cannot decide now: \(why)", .tempFail)
         }
-        do { try FileIO.writeAll(1, Annotation.annotate(input, summary: result.summary)) } catch {
-            throw fail("bouncecheck: cannot write the message: \(error.reason)", .tempFail)
+        do {
+            try FileIO.writeAll(1, Annotation.annotate(input, summary: result.summary))
+            try FileIO.copyRest(from: fd, to: 1)
+        } catch {
+            throw fail("bouncecheck: cannot pass the message on: \(error.reason)", .tempFail)
         }
-    }
-
-    private func readInput() throws(FileIO.Failure) -> [UInt8] {
-        guard let file else { return try FileIO.readAll(0) }
-        return try FileIO.readFile(file)
     }
 
     private func applyFlags(to settings: inout Configuration) throws(Configuration.Error) {

@@ -59,9 +59,13 @@ public struct BounceChecker {
         self.limits = limits
     }
 
-    public func check(_ input: [UInt8]) -> CheckResult {
-        let cut = input.count > limits.maxParsedBytes
-        let message = MIMEEntity.parse(cut ? Array(input.prefix(limits.maxParsedBytes)) : input, limits: limits)
+    /// Checks a message. `complete` is false when `input` is only the first
+    /// `Limits.maxParsedBytes` of a longer message (the caller streams the
+    /// rest through): a returned original cut there counts as truncated.
+    public func check(_ input: [UInt8], complete: Bool = true) -> CheckResult {
+        let cut = !complete || input.count > limits.maxParsedBytes
+        let message = MIMEEntity.parse(input.count > limits.maxParsedBytes ? Array(input.prefix(limits.maxParsedBytes)) : input,
+                                       limits: limits)
         var report = BounceClassifier.classify(message)
         if cut, var original = report.original, original.form == .whole {
             original.form = .truncated

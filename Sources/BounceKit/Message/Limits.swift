@@ -11,9 +11,11 @@ public struct Limits: Sendable {
     public var maxDepth = 24
     /// MIME parts in one message, all levels together.
     public var maxParts = 2_000
-    /// Bytes of a message that bouncecheck parses; the rest is passed through
-    /// unread (a returned original cut there counts as truncated).
-    public var maxParsedBytes = 16 << 20
+    /// Bytes of a message that bouncecheck reads into memory and parses; the
+    /// rest is streamed through unread (a returned original cut there counts
+    /// as truncated, and is verified on its header proof). Servers return
+    /// headers only far below this (Postfix 50 kB, Exim 100 KiB).
+    public var maxParsedBytes = 8 << 20
     /// Boundary parameter length (RFC 2046 §5.1.1 allows 70).
     public var maxBoundaryLength = 200
 

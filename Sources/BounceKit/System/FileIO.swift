@@ -51,6 +51,41 @@ public enum FileIO {
         }
     }
 
+    /// Reads at most `limit` bytes; `complete` is false if more remain.
+    public static func readPrefix(_ fd: Int32, limit: Int) throws(Failure) -> (bytes: [UInt8], complete: Bool) {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while out.count < limit {
+            let want = Swift.min(buffer.count, limit - out.count)
+            var n = 0
+            repeat { n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) } } while n < 0 && errno == EINTR
+            if n < 0 { throw lastError() }
+            if n == 0 { return (out, true) }
+            out.append(contentsOf: buffer[0..<n])
+        }
+        // Exactly at the limit: one more read tells whether anything follows.
+        var probe: UInt8 = 0
+        var n = 0
+        repeat { n = read(fd, &probe, 1) } while n < 0 && errno == EINTR
+        if n < 0 { throw lastError() }
+        if n == 0 { return (out, true) }
+        out.append(probe)
+        return (out, false)
+    }
+
+    /// Copies the rest of `from` to `to` (nil: reads and discards it, so the
+    /// writer upstream never sees a broken pipe).
+    public static func copyRest(from: Int32, to: Int32?) throws(Failure) {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            var n = 0
+            repeat { n = buffer.withUnsafeMutableBytes { read(from, $0.baseAddress, $0.count) } } while n < 0 && errno == EINTR
+            if n < 0 { throw lastError() }
+            if n == 0 { return }
+            if let to { try writeAll(to, buffer[0..<n]) }
+        }
+    }
+
     /// Writes all of `bytes` to a descriptor.
     public static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) throws(Failure) {
         let failure: Failure? = bytes.withUnsafeBytes { buf in
