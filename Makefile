@@ -31,7 +31,7 @@ build: deps
 
 test: deps
 	$(SWIFT) build
-	$(SWIFT) test --parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	$(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	Tests/mta/real-bounces .build/debug
 	mandoc -Tlint -Wwarning man/*.1 man/*.5
 
