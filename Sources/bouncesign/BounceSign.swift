@@ -135,8 +135,13 @@ struct BounceSign: ParsableCommand {
         do { fpr = try KeyGenerator.generate(setup: settings.gpgSetup, uid: id) } catch {
             throw fail("bouncesign: \(error.description)", .tempFail)
         }
+        // bouncecheck runs as other users (procmail, the MDA): the public
+        // keyring must be readable; the secret key stays in private-keys-v1.d (0700).
+        chmod(home, 0o755)
+        chmod(home + "/pubring.kbx", 0o644)
         print("""
             # Signing key \(fpr) (\(id)) created in \(home).
+            # The public keyring is readable by all (for bouncecheck); the secret key is not.
             # Put these lines in \(config ?? Configuration.defaultPath):
             homedir \(home)
             key \(fpr)
