@@ -206,4 +206,23 @@ struct RoundTripTests {
         let (strict, strictLine) = try check(b, args: ["--require-body"])
         #expect(strict == 1, "require-body: got \(strict) (\(strictLine))")
     }
+
+    @Test("originals pasted inline by Exim, qmail and Gmail pass on the header proof")
+    func inlineReturnsPass() throws {
+        let signedCopy = String(decoding: try signed(Array(Samples.plain().utf8)), as: UTF8.self)
+        let styles = [
+            ("Exim", "X-Failed-Recipients: bob@example.net\nSubject: Mail delivery failed: returning message to sender\nFrom: Mail Delivery System <Mailer-Daemon@mx.example.net>",
+             "------ This is a copy of the message, including all the headers. ------"),
+            ("qmail", "From: MAILER-DAEMON@mx.example.net\nSubject: failure notice", "--- Below this line is a copy of the message."),
+            ("Gmail", "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nSubject: Delivery Status Notification (Failure)",
+             "----- Original message -----"),
+        ]
+        for (name, head, separator) in styles {
+            let b = "Return-Path: <>\n\(head)\nTo: alice@example.org\n\nThis message could not be delivered.\n\n\(separator)\n\n\(signedCopy)"
+            let (status, line) = try check(Array(b.utf8))
+            #expect(status == 0 && line.hasPrefix("Bounce-Check: pass (headers only)"), "\(name): got \(line)")
+            let forged = b.replacingOccurrences(of: "Message-ID: <plain.1@", with: "Message-ID: <spam.1@")
+            #expect(try check(Array(forged.utf8)).0 == 1, "\(name): forged copy")
+        }
+    }
 }

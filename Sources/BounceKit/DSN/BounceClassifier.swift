@@ -43,7 +43,11 @@ public enum BounceClassifier {
         if BounceSignals.looksLikeBounce(h) || (BounceSignals.hasNullSender(h) && carriesOriginal) {
             if BounceSignals.isVirusNotice(h) { return (.virus, "virus notice", []) }
             let delayed = BounceSignals.saysDelay(h, text: firstText(of: message))
-            return (delayed ? .delay : .failure, "non-standard bounce", [])
+            // Exim names the failed recipients in a header of its own.
+            let failed = (h["X-Failed-Recipients"] ?? "").split(separator: ",").map {
+                RecipientStatus(finalRecipient: String($0).trimmingWhitespace, action: "failed", status: "", diagnostic: "")
+            }
+            return (delayed ? .delay : .failure, "non-standard bounce", failed)
         }
         if BounceSignals.isVirusNotice(h), h.first("Auto-Submitted") != nil { return (.virus, "virus notice", []) }
         if BounceSignals.isChallenge(h), h.first("Auto-Submitted") != nil || h.first("X-Challenge") != nil {
