@@ -8,6 +8,9 @@ public struct CheckResult: Sendable {
     /// Whether the input was longer than the parser reads (`Limits.maxParsedBytes`).
     public var inputCut: Bool
 
+    /// Limits the message ran into (bouncecheck(1) "Limits").
+    public var limitNotes: [String] = []
+
     /// The one-line summary used in the annotation header and in syslog.
     public var summary: String {
         var s = "\(verdict.keyword) (\(verdict.reason))"
@@ -31,7 +34,8 @@ public struct CheckResult: Sendable {
     /// The human account for --explain.
     public var explanation: [String] {
         var lines = ["message: \(report.format), kind \(report.kind.rawValue)"]
-        if inputCut { lines.append("note: only the first part of a very large message was read") }
+        if inputCut { lines.append("note: only the first \(Limits.standard.maxParsedBytes >> 20) MiB of the message were read") }
+        for note in limitNotes { lines.append("note: \(note)") }
         for r in report.recipients {
             lines.append("recipient: \(r.finalRecipient) action=\(r.action) status=\(r.status)"
                 + (r.diagnostic.isEmpty ? "" : " diagnostic=\(r.diagnostic)"))
@@ -83,6 +87,9 @@ public struct BounceChecker {
         case (let kind, nil):
             verdict = .unverifiable(kind)
         }
-        return CheckResult(verdict: verdict, report: report, findings: findings, inputCut: cut)
+        var result = CheckResult(verdict: verdict, report: report, findings: findings, inputCut: cut)
+        if message.contains(.tooComplex) { result.limitNotes.append("nesting or part count beyond the limit; deeper parts not read") }
+        if message.contains(.header(.tooLarge)) { result.limitNotes.append("a header block beyond the limit; the rest read as body") }
+        return result
     }
 }

@@ -15,7 +15,7 @@ public final class SHA256 {
     deinit { gcry_md_close(handle) }
 
     public func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        let done = bytes.withContiguousStorageIfAvailable { buf in
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buf in
             gcry_md_write(handle, buf.baseAddress, buf.count)
         }
         if done == nil { Array(bytes).withUnsafeBufferPointer { gcry_md_write(handle, $0.baseAddress, $0.count) } }

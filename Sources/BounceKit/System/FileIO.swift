@@ -105,15 +105,6 @@ public enum FileIO {
 
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Failure) { try writeAll(fd, bytes[...]) }
 
-    /// Writes a file atomically enough for config output: create, write, fsync.
-    public static func writeNewFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) throws(Failure) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw lastError() }
-        defer { close(fd) }
-        try writeAll(fd, bytes)
-        guard fsync(fd) == 0 else { throw lastError() }
-    }
-
     /// Creates a directory (and its parents) with the given mode.
     public static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws(Failure) {
         var prefix = ""
@@ -121,31 +112,6 @@ public enum FileIO {
             prefix += "/" + component
             if mkdir(prefix, mode) != 0 && errno != EEXIST { throw lastError() }
         }
-    }
-
-    /// A new private (0700) directory under $TMPDIR or /tmp.
-    public static func makeTemporaryDirectory(prefix: String) throws(Failure) -> String {
-        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        var template = Array("\(base)/\(prefix).XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { buf in buf.baseAddress.flatMap { mkdtemp($0) } }
-        guard made != nil else { throw lastError() }
-        return String(cString: template)
-    }
-
-    /// Removes a directory tree made by this program (no links followed).
-    public static func removeTree(_ path: String) {
-        guard let dir = opendir(path) else { unlink(path); return }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
-            if name == "." || name == ".." { continue }
-            let child = path + "/" + name
-            var st = stat()
-            if lstat(child, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR { removeTree(child) } else { unlink(child) }
-        }
-        closedir(dir)
-        rmdir(path)
     }
 }
 

@@ -52,7 +52,7 @@ public enum Host {
     public static var name: String {
         var buf = [CChar](repeating: 0, count: 256)
         guard gethostname(&buf, 255) == 0 else { return "localhost" }
-        let n = String(cString: buf)
+        let n = String(decoding: buf.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return n.isEmpty ? "localhost" : n
     }
 
