@@ -36,6 +36,7 @@ test: deps
 	mandoc -Tlint -Wwarning man/*.1 man/*.5
 
 check: test
+	$(SWIFT) format lint --strict -r Sources Tests/BounceKitTests Tests/EndToEndTests
 	mandoc -Tlint -Wwarning man/*.1 man/*.5
 
 demo: build

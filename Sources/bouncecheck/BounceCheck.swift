@@ -24,8 +24,10 @@ struct BounceCheck: ParsableCommand {
     @Option(help: ArgumentHelp("The GnuPG home directory holding the trusted public keys.", valueName: "dir"))
     var homedir: String?
 
-    @Option(name: [.short, .long], help: ArgumentHelp(
-        "Fingerprint of a trusted signing key (repeatable; replaces the config file's list).", valueName: "fingerprint"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "Fingerprint of a trusted signing key (repeatable; replaces the config file's list).", valueName: "fingerprint"))
     var trust: [String] = []
 
     @Option(help: ArgumentHelp("Oldest proof accepted, e.g. 7d or 36h (default 7d).", valueName: "duration"))
@@ -69,8 +71,9 @@ struct BounceCheck: ParsableCommand {
         do { (input, complete) = try FileIO.readPrefix(fd, limit: Limits.standard.maxParsedBytes) } catch {
             throw fail("bouncecheck: cannot read the message: \(error.reason)", .tempFail)
         }
-        let checker = BounceChecker(verifier: GPGVerifier(setup: settings.gpgSetup),
-                                    policy: CheckPolicy(settings, now: Host.now))
+        let checker = BounceChecker(
+            verifier: GPGVerifier(setup: settings.gpgSetup),
+            policy: CheckPolicy(settings, now: Host.now))
         let result = checker.check(input, complete: complete)
         SystemLog.log(result.verdict.keyword == "temperror" ? .warning : .info, result.summary)
         if explain {

@@ -25,9 +25,11 @@ struct BounceSign: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Fingerprint of the signing key.", valueName: "fingerprint"))
     var key: String?
 
-    @Option(name: .customLong("on-error"), help: ArgumentHelp(
-        "When signing fails: tempfail (exit 75, the default) or pass (send unsigned, log a warning).",
-        valueName: "policy"))
+    @Option(
+        name: .customLong("on-error"),
+        help: ArgumentHelp(
+            "When signing fails: tempfail (exit 75, the default) or pass (send unsigned, log a warning).",
+            valueName: "policy"))
     var onError: String?
 
     @Flag(help: "Create a signing key in --homedir and print the config lines for it.")
@@ -65,7 +67,9 @@ struct BounceSign: ParsableCommand {
         }
         if generateKey { return try generate(settings) }
         guard let fingerprint = settings.key else {
-            throw fail("bouncesign: no signing key: set key in \(config ?? Configuration.defaultPath) or give -k (bouncesign --generate-key makes one); message left for retry", .tempFail)
+            throw fail(
+                "bouncesign: no signing key: set key in \(config ?? Configuration.defaultPath) or give -k (bouncesign --generate-key makes one); message left for retry",
+                .tempFail)
         }
         let input: [UInt8]
         do { input = try FileIO.readAll(0) } catch {
@@ -76,8 +80,10 @@ struct BounceSign: ParsableCommand {
         do {
             let signed = try signer.sign(input, now: Host.now)
             output = signed.bytes
-            SystemLog.log(.info, "signed message-id=\(signed.statement.messageID) key=\(fingerprint)"
-                + (signed.addedMessageID ? " (message-id added)" : ""))
+            SystemLog.log(
+                .info,
+                "signed message-id=\(signed.statement.messageID) key=\(fingerprint)"
+                    + (signed.addedMessageID ? " (message-id added)" : ""))
         } catch SignError.unusableMessageID(let id) {
             // Retrying cannot help: send it unsigned rather than bounce it later.
             SystemLog.log(.warning, "sending unsigned: cannot bind a proof to Message-ID \(id)")
@@ -139,7 +145,8 @@ struct BounceSign: ParsableCommand {
         // keyring must be readable; the secret key stays in private-keys-v1.d (0700).
         chmod(home, 0o755)
         chmod(home + "/pubring.kbx", 0o644)
-        print("""
+        print(
+            """
             # Signing key \(fpr) (\(id)) created in \(home).
             # The public keyring is readable by all (for bouncecheck); the secret key is not.
             # Put these lines in \(config ?? Configuration.defaultPath):

@@ -3,6 +3,7 @@
 // written by reading the samples (see its REVIEW.md), and none may pass.
 import Foundation
 import Testing
+
 @testable import BounceKit
 
 struct CorpusExpectation {
@@ -48,9 +49,11 @@ struct CorpusTests {
         let rows = try Corpus.expectations()
         #expect(rows.count > 800)
         var recognised = 0, located = 0, mismatches: [String] = []
-        let checker = BounceChecker(verifier: RefusingVerifier(),
-                                    policy: CheckPolicy(trusted: [String(repeating: "A", count: 40)], maxAge: 604_800,
-                                                        clockSkew: 900, requireBody: false, now: 1_800_000_000))
+        let checker = BounceChecker(
+            verifier: RefusingVerifier(),
+            policy: CheckPolicy(
+                trusted: [String(repeating: "A", count: 40)], maxAge: 604_800,
+                clockSkew: 900, requireBody: false, now: 1_800_000_000))
         for row in rows {
             let bytes = [UInt8](try Data(contentsOf: Corpus.root.appendingPathComponent(row.path)))
             let result = checker.check(bytes)
@@ -58,7 +61,9 @@ struct CorpusTests {
             let kind = Self.kindName(report.kind)
             if kind == row.kind { recognised += 1 } else { mismatches.append("\(row.path): kind \(kind), want \(row.kind)") }
             let found = report.original != nil
-            if found == (row.returned != "absent") { located += 1 } else {
+            if found == (row.returned != "absent") {
+                located += 1
+            } else {
                 mismatches.append("\(row.path): original \(found ? "found" : "not found"), want \(row.returned)")
             }
             if row.messageID != "-", let o = report.original {

@@ -23,7 +23,8 @@ struct CommandLineTests {
                 .map { String($0.dropFirst(2)).trimmingCharacters(in: .punctuationCharacters.subtracting(["-"])) }
             #expect(!options.isEmpty)
             for option in Set(options) {
-                #expect(page.contains("Fl \(option)") || page.contains("Fl -\(option)"), "\(name).1 does not document --\(option)")
+                #expect(
+                    page.contains("Fl \(option)") || page.contains("Fl -\(option)"), "\(name).1 does not document --\(option)")
             }
         }
     }
@@ -31,10 +32,15 @@ struct CommandLineTests {
     @Test("bouncecheck(1) EXIT STATUS lists exactly the code's exit statuses")
     func exitStatusMatchesCode() throws {
         let page = try String(contentsOf: repoRoot.appendingPathComponent("man/bouncecheck.1"), encoding: .utf8)
-        guard let section = page.components(separatedBy: ".Sh EXIT STATUS").dropFirst().first?
-            .components(separatedBy: "\n.Sh ").first else { Issue.record("no EXIT STATUS section"); return }
-        let documented = Set(section.split(separator: "\n").filter { $0.hasPrefix(".It ") }
-            .compactMap { Int32($0.dropFirst(4).trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "Li ", with: "")) })
+        guard
+            let section = page.components(separatedBy: ".Sh EXIT STATUS").dropFirst().first?
+                .components(separatedBy: "\n.Sh ").first
+        else { Issue.record("no EXIT STATUS section"); return }
+        let documented = Set(
+            section.split(separator: "\n").filter { $0.hasPrefix(".It ") }
+                .compactMap {
+                    Int32($0.dropFirst(4).trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "Li ", with: ""))
+                })
         #expect(documented == Set(ExitStatus.allCases.map(\.rawValue)))
     }
 
@@ -44,13 +50,16 @@ struct CommandLineTests {
         #expect(usage.status == 64)
         let missing = try bouncecheck(["-c", "/nonexistent/bouncesign.conf"])
         #expect(missing.status == 78)
-        #expect(missing.stderr == "bouncecheck: cannot read config file /nonexistent/bouncesign.conf: no such file or directory\n")
+        #expect(
+            missing.stderr == "bouncecheck: cannot read config file /nonexistent/bouncesign.conf: no such file or directory\n")
         let dir = try temporaryDirectory("badconf")
         defer { try? FileManager.default.removeItem(at: dir) }
         let bad = dir.appendingPathComponent("c.conf").path
         try "trust 1234\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let r = try bouncesign(["-c", bad], input: [])
-        #expect(r.status == 75 && r.stderr.contains("line 1: trust needs a key fingerprint"), "bouncesign never bounces mail over its set-up: got \(r.status) \(r.stderr)")
+        #expect(
+            r.status == 75 && r.stderr.contains("line 1: trust needs a key fingerprint"),
+            "bouncesign never bounces mail over its set-up: got \(r.status) \(r.stderr)")
     }
 
     @Test("bouncesign exits 75 and writes nothing when it cannot sign or write")
@@ -59,8 +68,9 @@ struct CommandLineTests {
         let noKey = try k.config(named: "nokey.conf", key: String(repeating: "A", count: 40), trust: [])
         let r = try bouncesign(["-c", noKey], input: Array(Samples.plain().utf8))
         #expect(r.status == 75 && r.stdout.isEmpty, "got \(r.status) \(r.stderr)")
-        let full = try run("/bin/sh", ["-c", "\"$0\" -c \"$1\" > /dev/full", binDir.appendingPathComponent("bouncesign").path, k.config],
-                           input: Array(Samples.plain().utf8))
+        let full = try run(
+            "/bin/sh", ["-c", "\"$0\" -c \"$1\" > /dev/full", binDir.appendingPathComponent("bouncesign").path, k.config],
+            input: Array(Samples.plain().utf8))
         #expect(full.status == 75, "stdout on /dev/full: got \(full.status)")
         let pass = try k.config(named: "pass.conf", key: String(repeating: "A", count: 40), trust: [], extra: "on-error pass\n")
         let unsigned = try bouncesign(["-c", pass], input: Array(Samples.plain().utf8))

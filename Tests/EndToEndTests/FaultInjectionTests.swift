@@ -44,23 +44,32 @@ struct FaultInjectionTests {
         struct Case { var name: String; var config: String; var downstreamCode: Int = 0; var missing = false; var want: [Fate] }
         let cases = [
             Case(name: "healthy", config: try cfg("ok", ""), want: [.deliveredSigned]),
-            Case(name: "signing key missing", config: try k.config(named: "fault-nokey.conf", key: String(repeating: "B", count: 40), trust: []), want: [.retry]),
+            Case(
+                name: "signing key missing",
+                config: try k.config(named: "fault-nokey.conf", key: String(repeating: "B", count: 40), trust: []), want: [.retry]
+            ),
             Case(name: "GnuPG home missing", config: try cfg("nohome", "homedir /nonexistent/gnupg\n"), want: [.retry]),
             Case(name: "gpg binary missing", config: try cfg("nogpg", "gpg /nonexistent/gpg\n"), want: [.retry]),
             Case(name: "downstream sendmail fails temporarily", config: try cfg("ok", ""), downstreamCode: 75, want: [.retry]),
             Case(name: "downstream sendmail fails with exit 1", config: try cfg("ok", ""), downstreamCode: 1, want: [.retry]),
             Case(name: "downstream sendmail missing", config: try cfg("ok", ""), missing: true, want: [.retry]),
-            Case(name: "signing key missing, on-error pass", config: try k.config(named: "fault-pass.conf", key: String(repeating: "B", count: 40), trust: [], extra: "on-error pass\n"), want: [.deliveredUnsigned]),
+            Case(
+                name: "signing key missing, on-error pass",
+                config: try k.config(
+                    named: "fault-pass.conf", key: String(repeating: "B", count: 40), trust: [], extra: "on-error pass\n"),
+                want: [.deliveredUnsigned]),
         ]
         var tried = 0, lost: [String] = []
         for c in cases {
             let sub = dir.appendingPathComponent("\(tried)")
             try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
             let (command, output) = try downstream(sub, code: c.downstreamCode)
-            let r = try bouncesign(["-c", c.config, "--", c.missing ? "/nonexistent/sendmail" : command, "-i", "rcpt@example.net"],
-                                   input: message)
+            let r = try bouncesign(
+                ["-c", c.config, "--", c.missing ? "/nonexistent/sendmail" : command, "-i", "rcpt@example.net"],
+                input: message)
             let delivered = FileManager.default.contents(atPath: output.path).map { [UInt8]($0) }
-            let got = try fate(status: r.status, delivered: c.downstreamCode == 0 ? delivered : nil, downstreamCode: c.downstreamCode)
+            let got = try fate(
+                status: r.status, delivered: c.downstreamCode == 0 ? delivered : nil, downstreamCode: c.downstreamCode)
             tried += 1
             if !c.want.contains(got) { lost.append("\(c.name): \(got), want \(c.want) (\(r.stderr))") }
         }
@@ -102,8 +111,12 @@ struct FaultInjectionTests {
 
     /// Standard output on a full disk: exit 75.
     func fullOutput(_ lost: inout [String]) throws -> Int {
-        let r = try run("/bin/sh", ["-c", "\"$0\" -c \"$1\" > /dev/full", binDir.appendingPathComponent("bouncesign").path,
-                                    keyring.config], input: message)
+        let r = try run(
+            "/bin/sh",
+            [
+                "-c", "\"$0\" -c \"$1\" > /dev/full", binDir.appendingPathComponent("bouncesign").path,
+                keyring.config,
+            ], input: message)
         if r.status != 75 { lost.append("stdout on /dev/full: exit \(r.status)") }
         return 1
     }

@@ -66,12 +66,18 @@ struct SpoiledKeys {
     init(for forge: Forge) throws {
         let home = forge.keyring.home
         func make(_ uid: String, _ expire: String) throws -> String {
-            let r = try run("/usr/bin/gpg", ["--homedir", home, "--batch", "--passphrase", "", "--quick-gen-key", uid,
-                                             "ed25519", "sign", expire])
+            let r = try run(
+                "/usr/bin/gpg",
+                [
+                    "--homedir", home, "--batch", "--passphrase", "", "--quick-gen-key", uid,
+                    "ed25519", "sign", expire,
+                ])
             guard r.status == 0 else { throw TestFailure("quick-gen-key: \(r.stderr)") }
             let list = try run("/usr/bin/gpg", ["--homedir", home, "--batch", "--with-colons", "--list-keys", uid])
-            guard let fpr = list.text.split(separator: "\n").first(where: { $0.hasPrefix("fpr:") })?
-                .split(separator: ":", omittingEmptySubsequences: false).dropFirst(9).first else { throw TestFailure("no fpr") }
+            guard
+                let fpr = list.text.split(separator: "\n").first(where: { $0.hasPrefix("fpr:") })?
+                    .split(separator: ":", omittingEmptySubsequences: false).dropFirst(9).first
+            else { throw TestFailure("no fpr") }
             return String(fpr)
         }
         let tag = UUID().uuidString.prefix(8)
@@ -112,46 +118,186 @@ struct ForgedBounceTests {
             ("body changed under a valid statement", bounce(of: swappedBody), k.config),
             ("signed by a key in the keyring that is not trusted", bounce(of: byOther), k.config),
             ("same, headers only", headersOnly(byOther), k.config),
-            ("statement part differs: nonce", bounce(of: f.replacing(ProofNames.statementType, with: f.statement(replacing: "nonce", with: "00")) ), k.config),
-            ("statement part differs: message-id", bounce(of: f.replacing(ProofNames.statementType, with: f.statement(replacing: "message-id", with: "<spam@x>"))), k.config),
-            ("statement part differs: body-hash", bounce(of: f.replacing(ProofNames.statementType, with: f.statement(replacing: "body-hash", with: "sha256:" + String(repeating: "0", count: 64)))), k.config),
+            (
+                "statement part differs: nonce",
+                bounce(of: f.replacing(ProofNames.statementType, with: f.statement(replacing: "nonce", with: "00"))), k.config
+            ),
+            (
+                "statement part differs: message-id",
+                bounce(of: f.replacing(ProofNames.statementType, with: f.statement(replacing: "message-id", with: "<spam@x>"))),
+                k.config
+            ),
+            (
+                "statement part differs: body-hash",
+                bounce(
+                    of: f.replacing(
+                        ProofNames.statementType,
+                        with: f.statement(replacing: "body-hash", with: "sha256:" + String(repeating: "0", count: 64)))), k.config
+            ),
             ("statement older than max-age", bounce(of: try signer.sign(plain, now: now - 8 * 86_400).bytes), k.config),
             ("same, headers only", headersOnly(try signer.sign(plain, now: now - 8 * 86_400).bytes), k.config),
             ("timestamp in the future", bounce(of: try signer.sign(plain, now: now + 86_400).bytes), k.config),
-            ("returned Message-ID changed", bounce(of: f.signed.replacingFirst("<plain.1@example.org>", with: "<spam.1@example.org>")), k.config),
-            ("same, headers only", headersOnly(f.signed.replacingFirst("<plain.1@example.org>", with: "<spam.1@example.org>")), k.config),
+            (
+                "returned Message-ID changed",
+                bounce(of: f.signed.replacingFirst("<plain.1@example.org>", with: "<spam.1@example.org>")), k.config
+            ),
+            (
+                "same, headers only", headersOnly(f.signed.replacingFirst("<plain.1@example.org>", with: "<spam.1@example.org>")),
+                k.config
+            ),
             ("another message's proof parts", bounce(of: f.replacing(ProofNames.clearsignType, with: other.clearsign)), k.config),
-            ("another message's header proof, headers only", headersOnly(Array((other.proofHeader + "\n").utf8) + f.withoutHeader(f.signed)), k.config),
-            ("header proof from another message than the parts", bounce(of: Array((other.proofHeader + "\n").utf8) + f.withoutHeader(f.signed)), k.config),
+            (
+                "another message's header proof, headers only",
+                headersOnly(Array((other.proofHeader + "\n").utf8) + f.withoutHeader(f.signed)), k.config
+            ),
+            (
+                "header proof from another message than the parts",
+                bounce(of: Array((other.proofHeader + "\n").utf8) + f.withoutHeader(f.signed)), k.config
+            ),
             ("two proof headers", bounce(of: Array((f.proofHeader + "\n").utf8) + f.signed), k.config),
             ("two proof headers, headers only", headersOnly(Array((f.proofHeader + "\n").utf8) + f.signed), k.config),
-            ("two statement parts", bounce(of: f.signed.replacingFirst("Content-Type: \(ProofNames.clearsignType)", with: "Content-Type: \(ProofNames.statementType)\n\nx\n--\(f.parsed.contentType.parameters["boundary"]!)\nContent-Type: \(ProofNames.clearsignType)")), k.config),
-            ("two clearsign parts", bounce(of: f.signed.replacingFirst("Content-Type: \(ProofNames.statementType)", with: "Content-Type: \(ProofNames.clearsignType)\n\n" + String(decoding: f.clearsign, as: UTF8.self) + "\n--\(f.parsed.contentType.parameters["boundary"]!)\nContent-Type: \(ProofNames.statementType)")), k.config),
-            ("two signatures on one statement", bounce(of: try f.carrying(statement: f.statement, keys: [k.trusted, k.other])), k.config),
-            ("signature wrapping: text before the signed block", bounce(of: f.replacing(ProofNames.clearsignType, with: Array("message-id: <spam@x>\n".utf8) + f.clearsign)), k.config),
-            ("signature wrapping: a second signed block", bounce(of: f.replacing(ProofNames.clearsignType, with: other.clearsign + f.clearsign)), k.config),
-            ("signature wrapping: statement shown differs from statement signed", bounce(of: f.withoutHeader(f.replacing(ProofNames.clearsignType, with: Array(String(decoding: f.clearsign, as: UTF8.self).replacingOccurrences(of: "timestamp: ", with: "timestamp: 9").utf8)))), k.config),
-            ("armor changed: bad signature", bounce(of: f.withoutHeader(f.replacing(ProofNames.clearsignType, with: Array(String(decoding: f.clearsign, as: UTF8.self).replacingOccurrences(of: "nonce: ", with: "nonce: 1").utf8)))), k.config),
-            ("hash header changed", bounce(of: f.withoutHeader(f.replacing(ProofNames.clearsignType, with: Array(String(decoding: f.clearsign, as: UTF8.self).replacingOccurrences(of: "Hash: SHA256", with: "Hash: SHA1").utf8)))), k.config),
-            ("a detached signature instead of a clearsign", bounce(of: f.withoutHeader(f.replacing(ProofNames.clearsignType, with: Array(f.clearsign.drop(while: { $0 != 0x2D }).split(separator: 0x0A).drop(while: { !$0.starts(with: Array("-----BEGIN PGP SIGNATURE".utf8)) }).joined(separator: [0x0A]))))), k.config),
+            (
+                "two statement parts",
+                bounce(
+                    of: f.signed.replacingFirst(
+                        "Content-Type: \(ProofNames.clearsignType)",
+                        with:
+                            "Content-Type: \(ProofNames.statementType)\n\nx\n--\(f.parsed.contentType.parameters["boundary"]!)\nContent-Type: \(ProofNames.clearsignType)"
+                    )), k.config
+            ),
+            (
+                "two clearsign parts",
+                bounce(
+                    of: f.signed.replacingFirst(
+                        "Content-Type: \(ProofNames.statementType)",
+                        with: "Content-Type: \(ProofNames.clearsignType)\n\n" + String(decoding: f.clearsign, as: UTF8.self)
+                            + "\n--\(f.parsed.contentType.parameters["boundary"]!)\nContent-Type: \(ProofNames.statementType)")),
+                k.config
+            ),
+            (
+                "two signatures on one statement",
+                bounce(of: try f.carrying(statement: f.statement, keys: [k.trusted, k.other])), k.config
+            ),
+            (
+                "signature wrapping: text before the signed block",
+                bounce(of: f.replacing(ProofNames.clearsignType, with: Array("message-id: <spam@x>\n".utf8) + f.clearsign)),
+                k.config
+            ),
+            (
+                "signature wrapping: a second signed block",
+                bounce(of: f.replacing(ProofNames.clearsignType, with: other.clearsign + f.clearsign)), k.config
+            ),
+            (
+                "signature wrapping: statement shown differs from statement signed",
+                bounce(
+                    of: f.withoutHeader(
+                        f.replacing(
+                            ProofNames.clearsignType,
+                            with: Array(
+                                String(decoding: f.clearsign, as: UTF8.self).replacingOccurrences(
+                                    of: "timestamp: ", with: "timestamp: 9"
+                                ).utf8)))), k.config
+            ),
+            (
+                "armor changed: bad signature",
+                bounce(
+                    of: f.withoutHeader(
+                        f.replacing(
+                            ProofNames.clearsignType,
+                            with: Array(
+                                String(decoding: f.clearsign, as: UTF8.self).replacingOccurrences(of: "nonce: ", with: "nonce: 1")
+                                    .utf8)))), k.config
+            ),
+            (
+                "hash header changed",
+                bounce(
+                    of: f.withoutHeader(
+                        f.replacing(
+                            ProofNames.clearsignType,
+                            with: Array(
+                                String(decoding: f.clearsign, as: UTF8.self).replacingOccurrences(
+                                    of: "Hash: SHA256", with: "Hash: SHA1"
+                                ).utf8)))), k.config
+            ),
+            (
+                "a detached signature instead of a clearsign",
+                bounce(
+                    of: f.withoutHeader(
+                        f.replacing(
+                            ProofNames.clearsignType,
+                            with: Array(
+                                f.clearsign.drop(while: { $0 != 0x2D }).split(separator: 0x0A).drop(while: {
+                                    !$0.starts(with: Array("-----BEGIN PGP SIGNATURE".utf8))
+                                }).joined(separator: [0x0A]))))), k.config
+            ),
             ("signature by an expired key", bounce(of: spoiled.expiredSigned), spoiled.config),
             ("signature by a revoked key", bounce(of: spoiled.revokedSigned), spoiled.config),
-            ("statement version 2, validly signed", bounce(of: try f.carrying(statement: f.statement(replacing: "bouncesign-statement", with: "2"), keys: [k.trusted])), k.config),
-            ("statement without body-hash, validly signed", bounce(of: try f.carrying(statement: f.statement(replacing: "body-hash", with: ""), keys: [k.trusted])), k.config),
-            ("statement with an unknown canonicalization", bounce(of: try f.carrying(statement: f.statement(replacing: "canonicalization", with: "none"), keys: [k.trusted])), k.config),
-            ("statement with a malformed timestamp", bounce(of: try f.carrying(statement: f.statement(replacing: "timestamp", with: "soon"), keys: [k.trusted])), k.config),
-            ("statement naming two Message-IDs", bounce(of: try f.carrying(statement: f.statement + Array("message-id: <spam@x>\n".utf8), keys: [k.trusted])), k.config),
+            (
+                "statement version 2, validly signed",
+                bounce(
+                    of: try f.carrying(statement: f.statement(replacing: "bouncesign-statement", with: "2"), keys: [k.trusted])),
+                k.config
+            ),
+            (
+                "statement without body-hash, validly signed",
+                bounce(of: try f.carrying(statement: f.statement(replacing: "body-hash", with: ""), keys: [k.trusted])), k.config
+            ),
+            (
+                "statement with an unknown canonicalization",
+                bounce(
+                    of: try f.carrying(statement: f.statement(replacing: "canonicalization", with: "none"), keys: [k.trusted])),
+                k.config
+            ),
+            (
+                "statement with a malformed timestamp",
+                bounce(of: try f.carrying(statement: f.statement(replacing: "timestamp", with: "soon"), keys: [k.trusted])),
+                k.config
+            ),
+            (
+                "statement naming two Message-IDs",
+                bounce(of: try f.carrying(statement: f.statement + Array("message-id: <spam@x>\n".utf8), keys: [k.trusted])),
+                k.config
+            ),
             ("header proof with v=2, headers only", headersOnly(Array(f.signed.replacingFirst("v=1;", with: "v=2;"))), k.config),
-            ("header proof with bytes added to b=, headers only", headersOnly(Array(f.signed.replacingFirst(" b=", with: " b=QUJD"))), k.config),
-            ("proof in the bounce, not in the returned message", Array((f.proofHeader + "\n").utf8) + bounce(of: plain), k.config),
-            ("bounce of a bounce of our message", bounce(of: Array("Message-ID: <plain.1@example.org>\n".utf8) + bounce(of: f.signed)), k.config),
+            (
+                "header proof with bytes added to b=, headers only",
+                headersOnly(Array(f.signed.replacingFirst(" b=", with: " b=QUJD"))), k.config
+            ),
+            (
+                "proof in the bounce, not in the returned message", Array((f.proofHeader + "\n").utf8) + bounce(of: plain),
+                k.config
+            ),
+            (
+                "bounce of a bounce of our message",
+                bounce(of: Array("Message-ID: <plain.1@example.org>\n".utf8) + bounce(of: f.signed)), k.config
+            ),
             ("deeply nested message/rfc822", (0..<40).reduce(f.signed) { m, _ in bounce(of: m) }, k.config),
-            ("encoded-word Message-ID", bounce(of: f.signed.replacingFirst("Message-ID: <plain.1@example.org>", with: "Message-ID: =?utf-8?q?<plain.1@example.org>?=")), k.config),
-            ("Message-ID with a comment added", bounce(of: f.signed.replacingFirst("Message-ID: <plain.1@example.org>", with: "Message-ID: <plain.1@example.org> (x)")), k.config),
-            ("NUL byte in the Message-ID", bounce(of: f.signed.replacingFirst("Message-ID: <plain.1", with: "Message-ID: <plain\u{0}.1")), k.config),
-            ("NUL bytes in the statement part", bounce(of: f.replacing(ProofNames.statementType, with: f.statement + [0, 0])), k.config),
-            ("charset trick: body re-declared in another charset", bounce(of: f.signed.replacingFirst("charset=utf-8", with: "charset=utf-16")
-                .replacingFirst("MARKER plain", with: "MARKER plaim")), k.config),
+            (
+                "encoded-word Message-ID",
+                bounce(
+                    of: f.signed.replacingFirst(
+                        "Message-ID: <plain.1@example.org>", with: "Message-ID: =?utf-8?q?<plain.1@example.org>?=")), k.config
+            ),
+            (
+                "Message-ID with a comment added",
+                bounce(
+                    of: f.signed.replacingFirst(
+                        "Message-ID: <plain.1@example.org>", with: "Message-ID: <plain.1@example.org> (x)")), k.config
+            ),
+            (
+                "NUL byte in the Message-ID",
+                bounce(of: f.signed.replacingFirst("Message-ID: <plain.1", with: "Message-ID: <plain\u{0}.1")), k.config
+            ),
+            (
+                "NUL bytes in the statement part", bounce(of: f.replacing(ProofNames.statementType, with: f.statement + [0, 0])),
+                k.config
+            ),
+            (
+                "charset trick: body re-declared in another charset",
+                bounce(
+                    of: f.signed.replacingFirst("charset=utf-8", with: "charset=utf-16")
+                        .replacingFirst("MARKER plain", with: "MARKER plaim")), k.config
+            ),
         ]
         var passed: [String] = []
         for (name, message, config) in cases {

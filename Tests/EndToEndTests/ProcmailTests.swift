@@ -14,10 +14,12 @@ struct ProcmailTests {
         // As in a real home: the Maildir exists, its folders are made on demand.
         try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
         var rc = try String(contentsOf: repoRoot.appendingPathComponent("procmailrc.example"), encoding: .utf8)
-        rc = rc.replacingOccurrences(of: "BOUNCECHECK=/usr/local/bin/bouncecheck",
-                                     with: "BOUNCECHECK=\(binDir.appendingPathComponent("bouncecheck").path)")
-            .replacingOccurrences(of: "BOUNCECONF=/etc/bouncesign.conf", with: "BOUNCECONF=\(config)")
-            .replacingOccurrences(of: "BACKSCATTER=$HOME/Maildir/.Backscatter/", with: "BACKSCATTER=\(backscatter)")
+        rc = rc.replacingOccurrences(
+            of: "BOUNCECHECK=/usr/local/bin/bouncecheck",
+            with: "BOUNCECHECK=\(binDir.appendingPathComponent("bouncecheck").path)"
+        )
+        .replacingOccurrences(of: "BOUNCECONF=/etc/bouncesign.conf", with: "BOUNCECONF=\(config)")
+        .replacingOccurrences(of: "BACKSCATTER=$HOME/Maildir/.Backscatter/", with: "BACKSCATTER=\(backscatter)")
         #expect(rc.contains(config), "procmailrc.example no longer has the lines this test substitutes")
         let rcPath = dir.appendingPathComponent("procmailrc").path
         let log = dir.appendingPathComponent("log").path
@@ -57,8 +59,9 @@ struct ProcmailTests {
 
     @Test("when bouncecheck cannot decide, the message reaches the inbox")
     func undecidedToInbox() throws {
-        let config = try TestKeyring.shared.config(named: "procmail-broken.conf", trust: [TestKeyring.shared.trusted],
-                                                    extra: "homedir /nonexistent/gnupg\n")
+        let config = try TestKeyring.shared.config(
+            named: "procmail-broken.conf", trust: [TestKeyring.shared.trusted],
+            extra: "homedir /nonexistent/gnupg\n")
         let message = bounce(of: try signed(Array(Samples.plain().utf8)))
         let got = try deliver(message, config: config)
         #expect(got.inbox == [message] && got.backscatter.isEmpty)

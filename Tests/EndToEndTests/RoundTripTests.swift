@@ -8,81 +8,86 @@ import Testing
 /// The messages of the round trip. Each has the word MARKER in a text part,
 /// where the tamper test changes one character.
 enum Samples {
-    static let header = "From: Alice <alice@example.org>\nTo: Bob <bob@example.net>\nSubject: test\nDate: Sun, 29 Nov 2026 10:00:00 +0000\n"
+    static let header =
+        "From: Alice <alice@example.org>\nTo: Bob <bob@example.net>\nSubject: test\nDate: Sun, 29 Nov 2026 10:00:00 +0000\n"
 
     static func plain(id: Bool = true) -> String {
         header + (id ? "Message-ID: <plain.1@example.org>\n" : "") + "\nHello Bob,\nMARKER plain text.\n.\nFrom here on\n"
     }
 
-    static let utf8 = header + """
-        Message-ID: <utf8.1@example.org>
-        MIME-Version: 1.0
-        Content-Type: text/plain; charset=utf-8
-        Content-Transfer-Encoding: 8bit
+    static let utf8 =
+        header + """
+            Message-ID: <utf8.1@example.org>
+            MIME-Version: 1.0
+            Content-Type: text/plain; charset=utf-8
+            Content-Transfer-Encoding: 8bit
 
-        Grüße aus Köln — MARKER ünïcödé ✓
-        trailing spaces   
+            Grüße aus Köln — MARKER ünïcödé ✓
+            trailing spaces   
 
-        """
+            """
 
-    static let longLine = header + "Message-ID: <long.1@example.org>\n\nMARKER " + String(repeating: "long-line ", count: 150) + "end\nshort line\n"
+    static let longLine =
+        header + "Message-ID: <long.1@example.org>\n\nMARKER " + String(repeating: "long-line ", count: 150) + "end\nshort line\n"
 
-    static let alternative = header + """
-        Message-ID: <alt.1@example.org>
-        MIME-Version: 1.0
-        Content-Type: multipart/alternative; boundary="alt"
+    static let alternative =
+        header + """
+            Message-ID: <alt.1@example.org>
+            MIME-Version: 1.0
+            Content-Type: multipart/alternative; boundary="alt"
 
-        --alt
-        Content-Type: text/plain; charset=us-ascii
+            --alt
+            Content-Type: text/plain; charset=us-ascii
 
-        MARKER plain alternative
-        --alt
-        Content-Type: text/html; charset=utf-8
-        Content-Transfer-Encoding: quoted-printable
+            MARKER plain alternative
+            --alt
+            Content-Type: text/html; charset=utf-8
+            Content-Transfer-Encoding: quoted-printable
 
-        <p>HTML alternative caf=C3=A9</p>
-        --alt--
+            <p>HTML alternative caf=C3=A9</p>
+            --alt--
 
-        """
+            """
 
-    static let nested = header + """
-        Message-ID: <nested.1@example.org>
-        MIME-Version: 1.0
-        Content-Type: multipart/mixed; boundary="outer"
+    static let nested =
+        header + """
+            Message-ID: <nested.1@example.org>
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="outer"
 
-        This is a preamble.
-        --outer
-        Content-Type: multipart/alternative; boundary="inner"
+            This is a preamble.
+            --outer
+            Content-Type: multipart/alternative; boundary="inner"
 
-        --inner
-        Content-Type: text/plain; charset=utf-8
-        Content-Transfer-Encoding: 8bit
+            --inner
+            Content-Type: text/plain; charset=utf-8
+            Content-Transfer-Encoding: 8bit
 
-        MARKER body with ümlauts
-        --inner
-        Content-Type: text/html
+            MARKER body with ümlauts
+            --inner
+            Content-Type: text/html
 
-        <b>html</b>
-        --inner--
+            <b>html</b>
+            --inner--
 
-        --outer
-        Content-Type: application/octet-stream; name="data.bin"
-        Content-Disposition: attachment; filename="data.bin"
-        Content-Transfer-Encoding: base64
+            --outer
+            Content-Type: application/octet-stream; name="data.bin"
+            Content-Disposition: attachment; filename="data.bin"
+            Content-Transfer-Encoding: base64
 
-        AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4
-        OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3Bx
-        --outer
-        Content-Type: message/rfc822
+            AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4
+            OTo7PD0+P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3Bx
+            --outer
+            Content-Type: message/rfc822
 
-        From: someone@example.com
-        Subject: forwarded
+            From: someone@example.com
+            Subject: forwarded
 
-        A forwarded message.
-        --outer--
-        Epilogue.
+            A forwarded message.
+            --outer--
+            Epilogue.
 
-        """
+            """
 
     static func crlf() -> String { plain().replacingOccurrences(of: "\n", with: "\r\n") }
 
@@ -90,8 +95,12 @@ enum Samples {
     static func pgpMIME() throws -> String {
         let content = "Content-Type: text/plain; charset=us-ascii\r\n\r\nMARKER this text is PGP/MIME signed.\r\n-- \r\nAlice"
         let keyring = TestKeyring.shared
-        let sig = try run("/usr/bin/gpg", ["--homedir", keyring.home, "--batch", "--local-user", keyring.other,
-                                           "--armor", "--detach-sign"], input: Array(content.utf8))
+        let sig = try run(
+            "/usr/bin/gpg",
+            [
+                "--homedir", keyring.home, "--batch", "--local-user", keyring.other,
+                "--armor", "--detach-sign",
+            ], input: Array(content.utf8))
         guard sig.status == 0 else { throw TestFailure("gpg --detach-sign: \(sig.stderr)") }
         return header.replacingOccurrences(of: "\n", with: "\r\n") + """
             Message-ID: <pgpmime.1@example.org>\r
@@ -110,10 +119,12 @@ enum Samples {
     }
 
     static func all() throws -> [(String, [UInt8])] {
-        [("plain ASCII", plain()), ("8-bit UTF-8", utf8), ("line over 998 bytes", longLine),
-         ("multipart/alternative", alternative), ("nested multiparts with attachments", nested),
-         ("PGP/MIME signed", try pgpMIME()), ("CRLF input", crlf()), ("no Message-ID", plain(id: false))]
-            .map { ($0.0, Array($0.1.utf8)) }
+        [
+            ("plain ASCII", plain()), ("8-bit UTF-8", utf8), ("line over 998 bytes", longLine),
+            ("multipart/alternative", alternative), ("nested multiparts with attachments", nested),
+            ("PGP/MIME signed", try pgpMIME()), ("CRLF input", crlf()), ("no Message-ID", plain(id: false)),
+        ]
+        .map { ($0.0, Array($0.1.utf8)) }
     }
 }
 
@@ -175,16 +186,21 @@ struct RoundTripTests {
     func pgpMIMESignatureSurvives() throws {
         let out = try signed(Array(try Samples.pgpMIME().utf8))
         guard let part = MIMEEntity.parse(out).allEntities.first(where: { $0.contentType.mediaType == "multipart/signed" }),
-              part.parts.count == 2 else { Issue.record("no multipart/signed in output"); return }
+            part.parts.count == 2
+        else { Issue.record("no multipart/signed in output"); return }
         let dir = try temporaryDirectory("pgpmime")
         defer { try? FileManager.default.removeItem(at: dir) }
         let content = String(decoding: part.parts[0].raw, as: UTF8.self)
             .replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
         try content.write(to: dir.appendingPathComponent("content"), atomically: true, encoding: .utf8)
         try Data(part.parts[1].decodedBody).write(to: dir.appendingPathComponent("sig.asc"))
-        let verify = try run("/usr/bin/gpg", ["--homedir", TestKeyring.shared.home, "--batch", "--verify",
-                                              dir.appendingPathComponent("sig.asc").path,
-                                              dir.appendingPathComponent("content").path])
+        let verify = try run(
+            "/usr/bin/gpg",
+            [
+                "--homedir", TestKeyring.shared.home, "--batch", "--verify",
+                dir.appendingPathComponent("sig.asc").path,
+                dir.appendingPathComponent("content").path,
+            ])
         #expect(verify.status == 0, "gpg --verify: \(verify.stderr)")
     }
 
@@ -211,14 +227,24 @@ struct RoundTripTests {
     func inlineReturnsPass() throws {
         let signedCopy = String(decoding: try signed(Array(Samples.plain().utf8)), as: UTF8.self)
         let styles = [
-            ("Exim", "X-Failed-Recipients: bob@example.net\nSubject: Mail delivery failed: returning message to sender\nFrom: Mail Delivery System <Mailer-Daemon@mx.example.net>",
-             "------ This is a copy of the message, including all the headers. ------"),
-            ("qmail", "From: MAILER-DAEMON@mx.example.net\nSubject: failure notice", "--- Below this line is a copy of the message."),
-            ("Gmail", "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nSubject: Delivery Status Notification (Failure)",
-             "----- Original message -----"),
+            (
+                "Exim",
+                "X-Failed-Recipients: bob@example.net\nSubject: Mail delivery failed: returning message to sender\nFrom: Mail Delivery System <Mailer-Daemon@mx.example.net>",
+                "------ This is a copy of the message, including all the headers. ------"
+            ),
+            (
+                "qmail", "From: MAILER-DAEMON@mx.example.net\nSubject: failure notice",
+                "--- Below this line is a copy of the message."
+            ),
+            (
+                "Gmail",
+                "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nSubject: Delivery Status Notification (Failure)",
+                "----- Original message -----"
+            ),
         ]
         for (name, head, separator) in styles {
-            let b = "Return-Path: <>\n\(head)\nTo: alice@example.org\n\nThis message could not be delivered.\n\n\(separator)\n\n\(signedCopy)"
+            let b =
+                "Return-Path: <>\n\(head)\nTo: alice@example.org\n\nThis message could not be delivered.\n\n\(separator)\n\n\(signedCopy)"
             let (status, line) = try check(Array(b.utf8))
             #expect(status == 0 && line.hasPrefix("Bounce-Check: pass (headers only)"), "\(name): got \(line)")
             let forged = b.replacingOccurrences(of: "Message-ID: <plain.1@", with: "Message-ID: <spam.1@")

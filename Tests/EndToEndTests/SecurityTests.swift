@@ -31,11 +31,14 @@ struct SecurityTests {
     @Test("statements older than max-age or dated in the future fail")
     func freshnessIsEnforced() throws {
         setenv("GNUPGHOME", keyring.home, 1)
-        let signer = MessageSigner(signer: GPGSigner(setup: GPGSetup(homedir: keyring.home), fingerprint: keyring.trusted),
-                                   hostname: "test.example.org")
+        let signer = MessageSigner(
+            signer: GPGSigner(setup: GPGSetup(homedir: keyring.home), fingerprint: keyring.trusted),
+            hostname: "test.example.org")
         let now = Int(Date().timeIntervalSince1970)
-        for (name, offset, want) in [("8 days old", -8 * 86_400, "old"), ("2 hours ahead", 7_200, "in the future"),
-                                     ("6 days old", -6 * 86_400, "pass")] {
+        for (name, offset, want) in [
+            ("8 days old", -8 * 86_400, "old"), ("2 hours ahead", 7_200, "in the future"),
+            ("6 days old", -6 * 86_400, "pass"),
+        ] {
             let out = try signer.sign(message, now: now + offset).bytes
             let (status, line) = try check(bounce(of: out))
             if want == "pass" {
@@ -50,7 +53,8 @@ struct SecurityTests {
 
     @Test("the proof is bound to the returned Message-ID")
     func boundToMessageID() throws {
-        let forged = try signed(message).replacingFirst("Message-ID: <plain.1@example.org>", with: "Message-ID: <spam.9@example.org>")
+        let forged = try signed(message).replacingFirst(
+            "Message-ID: <plain.1@example.org>", with: "Message-ID: <spam.9@example.org>")
         let (status, line) = try check(bounce(of: forged))
         #expect(status == 1)
         #expect(line.contains("statement is for another message"), "got \(line)")
@@ -66,8 +70,12 @@ struct SecurityTests {
         #expect(try check(bounce(of: doubled)).1.contains("more than one proof"))
 
         let statement = MIMEEntity.parse(s).allEntities.first { $0.contentType.mediaType == ProofNames.statementType }!
-        let twice = try run("/usr/bin/gpg", ["--homedir", keyring.home, "--batch", "-u", keyring.trusted, "-u", keyring.other,
-                                             "--clearsign"], input: Array(statement.body))
+        let twice = try run(
+            "/usr/bin/gpg",
+            [
+                "--homedir", keyring.home, "--batch", "-u", keyring.trusted, "-u", keyring.other,
+                "--clearsign",
+            ], input: Array(statement.body))
         #expect(twice.status == 0, "gpg: \(twice.stderr)")
         let parsed = MIMEEntity.parse(s)
         let proof = parsed.allEntities.first { $0.contentType.mediaType == ProofNames.clearsignType }!
@@ -81,8 +89,9 @@ struct SecurityTests {
     @Test("text outside the signed block cannot smuggle a statement in")
     func signatureWrappingFails() throws {
         let s = try signed(message)
-        let forged = s.replacingFirst("-----BEGIN PGP SIGNED MESSAGE-----",
-                                      with: "bouncesign-statement: 1\nmessage-id: <other@x>\n-----BEGIN PGP SIGNED MESSAGE-----")
+        let forged = s.replacingFirst(
+            "-----BEGIN PGP SIGNED MESSAGE-----",
+            with: "bouncesign-statement: 1\nmessage-id: <other@x>\n-----BEGIN PGP SIGNED MESSAGE-----")
         let (status, line) = try check(bounce(of: forged))
         #expect(status == 1, "got \(line)")
     }
@@ -91,7 +100,7 @@ struct SecurityTests {
     func brokenSetupIsTemporary() throws {
         let b = bounce(of: try signed(message))
         let cases = [
-            ("missing home", try keyring.config(named: "nohome.conf", trust: [keyring.trusted]) , "homedir /nonexistent/gnupg\n"),
+            ("missing home", try keyring.config(named: "nohome.conf", trust: [keyring.trusted]), "homedir /nonexistent/gnupg\n"),
             ("missing gpg", try keyring.config(named: "nogpg.conf", trust: [keyring.trusted]), "gpg /nonexistent/gpg\n"),
         ]
         for (name, path, extra) in cases {
@@ -109,7 +118,8 @@ struct SecurityTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let home = dir.appendingPathComponent("gnupg").path
         let export = try run("/usr/bin/gpg", ["--homedir", keyring.home, "--batch", "--export", keyring.other])
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         _ = try run("/usr/bin/gpg", ["--homedir", home, "--batch", "--import"], input: export.stdout)
         let conf = dir.appendingPathComponent("c.conf").path
         try "homedir \(home)\ntrust \(keyring.trusted)\n".write(toFile: conf, atomically: true, encoding: .utf8)
@@ -125,7 +135,8 @@ struct SecurityTests {
         let dir = URL(fileURLWithPath: "/tmp/bouncesign-ro-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let home = dir.appendingPathComponent("gnupg").path
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         let export = try run("/usr/bin/gpg", ["--homedir", keyring.home, "--batch", "--export", keyring.trusted])
         _ = try run("/usr/bin/gpg", ["--homedir", home, "--batch", "--import"], input: export.stdout)
         _ = try? run("/usr/bin/gpgconf", ["--homedir", home, "--kill", "all"])
@@ -140,10 +151,12 @@ struct SecurityTests {
         try "homedir \(home)\ntrust \(keyring.trusted)\n".write(toFile: conf, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: conf)
         let exe = binDir.appendingPathComponent("bouncecheck").path
-        let genuine = try run("/usr/sbin/runuser", ["-u", "nobody", "--", exe, "-c", conf], input: bounce(of: try signed(message)))
+        let genuine = try run(
+            "/usr/sbin/runuser", ["-u", "nobody", "--", exe, "-c", conf], input: bounce(of: try signed(message)))
         #expect(genuine.status == 0, "genuine bounce as nobody: \(genuine.status) \(genuine.stderr)")
-        let forged = try run("/usr/sbin/runuser", ["-u", "nobody", "--", exe, "-c", conf],
-                             input: bounce(of: try signed(message).replacingFirst("MARKER", with: "MARKEX")))
+        let forged = try run(
+            "/usr/sbin/runuser", ["-u", "nobody", "--", exe, "-c", conf],
+            input: bounce(of: try signed(message).replacingFirst("MARKER", with: "MARKEX")))
         #expect(forged.status == 1, "tampered bounce as nobody: \(forged.status) \(forged.stderr)")
     }
 
@@ -187,7 +200,12 @@ struct SecurityTests {
             ("NUL bytes", Array(repeating: 0, count: 100_000)),
             ("endless header", Array(String(repeating: "X-Junk: aaaaaaaaaaaaaaaaaaaa\n", count: 200_000).utf8)),
             ("missing boundaries", Array("Content-Type: multipart/report\n\n--x\nContent-Type: message/rfc822\n\n".utf8)),
-            ("bad base64 original", bounce(of: []).replacingFirst("Content-Type: message/rfc822", with: "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64") + Array("!!!***".utf8)),
+            (
+                "bad base64 original",
+                bounce(of: []).replacingFirst(
+                    "Content-Type: message/rfc822", with: "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64")
+                    + Array("!!!***".utf8)
+            ),
         ]
         for (name, input) in cases {
             let r = try bouncecheck(["-c", keyring.config], input: input)

@@ -8,7 +8,8 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
     .deletingLastPathComponent()
 
 /// Where `swift build` put the programs (BOUNCESIGN_BIN overrides).
-let binDir = ProcessInfo.processInfo.environment["BOUNCESIGN_BIN"].map { URL(fileURLWithPath: $0) }
+let binDir =
+    ProcessInfo.processInfo.environment["BOUNCESIGN_BIN"].map { URL(fileURLWithPath: $0) }
     ?? repoRoot.appendingPathComponent(".build/debug")
 
 /// What a finished process left.
@@ -59,8 +60,9 @@ func bouncecheck(_ args: [String], input: [UInt8] = [], env: [String: String] = 
 /// A private temporary directory, removed by `cleanUp`.
 func temporaryDirectory(_ name: String) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("bouncesign-test-\(name)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
-                                            attributes: [.posixPermissions: 0o700])
+    try FileManager.default.createDirectory(
+        at: url, withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o700])
     return url
 }
 

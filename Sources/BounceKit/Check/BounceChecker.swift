@@ -27,8 +27,10 @@ public struct CheckResult: Sendable {
     /// A value from the bounce, made safe for one header line: printable
     /// ASCII without ';' or spaces (so it cannot fake a field), at most 200 bytes.
     static func token(_ value: String) -> String {
-        String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F && $0 != ";" }
-            .prefix(200)))
+        String(
+            String.UnicodeScalarView(
+                value.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F && $0 != ";" }
+                    .prefix(200)))
     }
 
     /// The human account for --explain.
@@ -37,8 +39,9 @@ public struct CheckResult: Sendable {
         if inputCut { lines.append("note: only the first \(Limits.standard.maxParsedBytes >> 20) MiB of the message were read") }
         for note in limitNotes { lines.append("note: \(note)") }
         for r in report.recipients {
-            lines.append("recipient: \(r.finalRecipient) action=\(r.action) status=\(r.status)"
-                + (r.diagnostic.isEmpty ? "" : " diagnostic=\(r.diagnostic)"))
+            lines.append(
+                "recipient: \(r.finalRecipient) action=\(r.action) status=\(r.status)"
+                    + (r.diagnostic.isEmpty ? "" : " diagnostic=\(r.diagnostic)"))
         }
         if let o = report.original {
             lines.append("original: found in \(o.location), returned \(o.form.rawValue)")
@@ -68,8 +71,9 @@ public struct BounceChecker {
     /// rest through): a returned original cut there counts as truncated.
     public func check(_ input: [UInt8], complete: Bool = true) -> CheckResult {
         let cut = !complete || input.count > limits.maxParsedBytes
-        let message = MIMEEntity.parse(input.count > limits.maxParsedBytes ? Array(input.prefix(limits.maxParsedBytes)) : input,
-                                       limits: limits)
+        let message = MIMEEntity.parse(
+            input.count > limits.maxParsedBytes ? Array(input.prefix(limits.maxParsedBytes)) : input,
+            limits: limits)
         var report = BounceClassifier.classify(message)
         if cut, var original = report.original, original.form == .whole {
             original.form = .truncated
@@ -88,8 +92,12 @@ public struct BounceChecker {
             verdict = .unverifiable(kind)
         }
         var result = CheckResult(verdict: verdict, report: report, findings: findings, inputCut: cut)
-        if message.contains(.tooComplex) { result.limitNotes.append("nesting or part count beyond the limit; deeper parts not read") }
-        if message.contains(.header(.tooLarge)) { result.limitNotes.append("a header block beyond the limit; the rest read as body") }
+        if message.contains(.tooComplex) {
+            result.limitNotes.append("nesting or part count beyond the limit; deeper parts not read")
+        }
+        if message.contains(.header(.tooLarge)) {
+            result.limitNotes.append("a header block beyond the limit; the rest read as body")
+        }
         return result
     }
 }

@@ -19,8 +19,9 @@ public struct CheckPolicy: Sendable {
     }
 
     public init(_ config: Configuration, now: Int) {
-        self.init(trusted: config.trust, maxAge: config.maxAge, clockSkew: config.clockSkew,
-                  requireBody: config.requireBody, now: now)
+        self.init(
+            trusted: config.trust, maxAge: config.maxAge, clockSkew: config.clockSkew,
+            requireBody: config.requireBody, now: now)
     }
 
     /// Whether a signature's fingerprint (or key ID, for an unknown key) names a trusted key.

@@ -37,7 +37,8 @@ public struct ProofVerifier {
         let fromPart = clearsignParts.first.map { Array($0.decodedBody) }
         if let a = fromPart, let b = fromHeader, normalizedLines(a) != normalizedLines(b) { return .fail(.proofMismatch) }
         guard let clearsigned = fromPart ?? fromHeader else { return .fail(.noProof) }
-        findings.steps.append("proof: clearsigned statement from the \(fromPart != nil ? "proof part" : "\(ProofNames.header) header")")
+        findings.steps.append(
+            "proof: clearsigned statement from the \(fromPart != nil ? "proof part" : "\(ProofNames.header) header")")
 
         let statementText: [UInt8]
         switch checkSignature(clearsigned, findings: &findings) {
@@ -94,10 +95,13 @@ public struct ProofVerifier {
         return .success(result.plaintext)
     }
 
-    private func checkBody(_ original: ReturnedOriginal, _ statement: Statement, hasProofPart: Bool,
-                           findings: inout ProofFindings) -> Verdict {
+    private func checkBody(
+        _ original: ReturnedOriginal, _ statement: Statement, hasProofPart: Bool,
+        findings: inout ProofFindings
+    ) -> Verdict {
         guard original.form == .whole, hasProofPart else {
-            findings.steps.append("body: not checked (\(original.form == .whole ? "proof parts missing" : original.form.rawValue) return)")
+            findings.steps.append(
+                "body: not checked (\(original.form == .whole ? "proof parts missing" : original.form.rawValue) return)")
             return policy.requireBody ? .fail(.bodyRequired) : .pass(.headersOnly)
         }
         let digest = CanonicalBody.hash(of: original.message)

@@ -23,7 +23,9 @@ public enum BounceClassifier {
         let entities = message.allEntities
         let types = entities.map(\.contentType.mediaType)
         let reportType = (message.contentType.parameters["report-type"] ?? "").asciiLowercased
-        if reportType == "feedback-report" || types.contains("message/feedback-report") || BounceSignals.isComplaint(message.header) {
+        if reportType == "feedback-report" || types.contains("message/feedback-report")
+            || BounceSignals.isComplaint(message.header)
+        {
             return (.feedback, "RFC 5965 feedback report", [])
         }
         if reportType == "disposition-notification" || types.contains("message/disposition-notification") {
@@ -78,8 +80,9 @@ public enum BounceClassifier {
         let texts = message.allEntities.filter { $0.parts.isEmpty && ($0.contentType.type == "text" || $0 === message) }
         for entity in texts {
             if let block = InlineOriginal.find(in: entity.decodedBody) {
-                return ReturnedOriginal(message: MIMEEntity.parse(block), form: .inline,
-                                        location: "text pasted into the \(entity === message ? "body" : "\(entity.contentType.mediaType) part")")
+                return ReturnedOriginal(
+                    message: MIMEEntity.parse(block), form: .inline,
+                    location: "text pasted into the \(entity === message ? "body" : "\(entity.contentType.mediaType) part")")
             }
         }
         // Last resort, for parts whose boundary does not match: any header
@@ -90,8 +93,10 @@ public enum BounceClassifier {
         return nil
     }
 
-    static let headerTypes: Set<String> = ["text/rfc822-headers", "text/rfc822-header", "message/global-headers",
-                                           "message/rfc822-headers"]
+    static let headerTypes: Set<String> = [
+        "text/rfc822-headers", "text/rfc822-header", "message/global-headers",
+        "message/rfc822-headers",
+    ]
 
     /// The first returned message or header block attached as a MIME part.
     static func findAttached(in message: MIMEEntity) -> ReturnedOriginal? {

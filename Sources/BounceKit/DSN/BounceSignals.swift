@@ -9,8 +9,10 @@
 /// Header and text signals of the kinds of automatic mail.
 enum BounceSignals {
     /// Local parts of the addresses MTAs send bounces from.
-    static let bounceSenders = ["mailer-daemon", "postmaster", "mail delivery", "mailerdaemon", "mail-daemon",
-                                "mdaemon", "maildelivery", "bounce", "nobody@", "root@"]
+    static let bounceSenders = [
+        "mailer-daemon", "postmaster", "mail delivery", "mailerdaemon", "mail-daemon",
+        "mdaemon", "maildelivery", "bounce", "nobody@", "root@",
+    ]
 
     /// Subject fragments of delivery failures (lower case).
     static let failureSubjects = [
@@ -28,10 +30,14 @@ enum BounceSignals {
         "could not send message for past", "warning: message", "temporarily deferred", "transient",
     ]
 
-    static let autoReplySubjects = ["out of office", "out of the office", "automatic reply", "auto reply", "autoreply",
-                                    "auto-reply", "vacation", "abwesenheit", "auto:", "away from"]
-    static let challengeSubjects = ["please confirm", "confirm your", "verify you", "challenge", "spam protection",
-                                    "authorization required", "verification required"]
+    static let autoReplySubjects = [
+        "out of office", "out of the office", "automatic reply", "auto reply", "autoreply",
+        "auto-reply", "vacation", "abwesenheit", "auto:", "away from",
+    ]
+    static let challengeSubjects = [
+        "please confirm", "confirm your", "verify you", "challenge", "spam protection",
+        "authorization required", "verification required",
+    ]
     static let virusSubjects = ["virus", "infected", "malware", "worm found", "quarantine"]
 
     static func lowerHeader(_ h: Header, _ name: String) -> String { (h[name] ?? "").asciiLowercased }
@@ -44,8 +50,9 @@ enum BounceSignals {
         let from = lowerHeader(h, "From"), subject = lowerHeader(h, "Subject")
         let returnPath = lowerHeader(h, "Return-Path").filter { $0 != " " }
         let fromMTA = bounceSenders.contains(where: from.contains) || returnPath == "<>"
-        return fromMTA && (failureSubjects.contains(where: subject.contains) || delayPhrases.contains(where: subject.contains)
-            || bounceSenders.contains(where: from.contains))
+        return fromMTA
+            && (failureSubjects.contains(where: subject.contains) || delayPhrases.contains(where: subject.contains)
+                || bounceSenders.contains(where: from.contains))
     }
 
     /// An empty envelope sender (Return-Path: <>): only notifications use it.
@@ -64,7 +71,8 @@ enum BounceSignals {
         let subject = lowerHeader(h, "Subject")
         if subject.contains("delay") || subject.contains("warning") || subject.contains("still being retried") { return true }
         let lowered = text.asciiLowercased
-        return (lowered.contains("will retry") || lowered.contains("will continue to try")
+        return
+            (lowered.contains("will retry") || lowered.contains("will continue to try")
             || lowered.contains("no action is required on your part") || lowered.contains("is delayed"))
             && !lowered.contains("permanent") && !lowered.contains("giving up") && !lowered.contains("gave up")
     }

@@ -35,8 +35,10 @@ public enum DeliveryStatusParser {
             let group = HeaderParser.parse(body[pos...])
             let h = group.header
             if let rcpt = h["Final-Recipient"] ?? h["Original-Recipient"] {
-                out.append(RecipientStatus(finalRecipient: afterType(rcpt), action: (h["Action"] ?? "").asciiLowercased,
-                                           status: h["Status"] ?? "", diagnostic: afterType(h["Diagnostic-Code"] ?? "")))
+                out.append(
+                    RecipientStatus(
+                        finalRecipient: afterType(rcpt), action: (h["Action"] ?? "").asciiLowercased,
+                        status: h["Status"] ?? "", diagnostic: afterType(h["Diagnostic-Code"] ?? "")))
             }
             guard group.bodyStart > pos else { break }
             pos = group.bodyStart

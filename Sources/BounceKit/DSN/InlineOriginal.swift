@@ -34,8 +34,10 @@ enum InlineOriginal {
     }
 
     /// Header names whose presence makes a block of lines a message header.
-    static let anchorNames = ["message-id", "received", "return-path", "bounce-signature", "dkim-signature", "date",
-                              "mime-version", "x-mailer", "from", "to", "subject"]
+    static let anchorNames = [
+        "message-id", "received", "return-path", "bounce-signature", "dkim-signature", "date",
+        "mime-version", "x-mailer", "from", "to", "subject",
+    ]
 
     /// From `start`, the first run of at least three header-like lines with
     /// a Message-ID, Received or Bounce-Signature field among them; the block
@@ -52,12 +54,14 @@ enum InlineOriginal {
             }
             if let name = fieldName(text, content), anchorNames.contains(name) {
                 let indent = content.lowerBound - line.content.lowerBound
-                let candidate = indent > 0 ? dedent(text[line.content.lowerBound...], by: indent) : text[line.content.lowerBound...]
+                let candidate =
+                    indent > 0 ? dedent(text[line.content.lowerBound...], by: indent) : text[line.content.lowerBound...]
                 let parsed = HeaderParser.parse(candidate)
                 let names = Set(parsed.header.fields.map { $0.name.asciiLowercased })
                 if parsed.header.fields.count >= 3,
-                   names.contains("message-id") || names.contains("received") || names.contains("bounce-signature")
-                    || (names.contains("from") && names.contains("subject") && names.contains("date")) {
+                    names.contains("message-id") || names.contains("received") || names.contains("bounce-signature")
+                        || (names.contains("from") && names.contains("subject") && names.contains("date"))
+                {
                     return candidate
                 }
             }

@@ -32,7 +32,7 @@ public struct GPGSigner: StatementSigning {
             throw .operationFailed(operation: "sign with key \(fingerprint)", reason: GPGContext.message(err))
         }
         guard let result = gpgme_op_sign_result(ctx.handle), result.pointee.invalid_signers == nil,
-              result.pointee.signatures != nil
+            result.pointee.signatures != nil
         else { throw .operationFailed(operation: "sign with key \(fingerprint)", reason: "no signature was made") }
         return out.take()
     }
@@ -44,7 +44,8 @@ public enum KeyGenerator {
     /// `setup.homedir` and returns its fingerprint.
     public static func generate(setup: GPGSetup, uid: String) throws(GPGError) -> String {
         let ctx = try GPGContext(setup)
-        let flags = UInt32(GPGME_CREATE_SIGN) | UInt32(GPGME_CREATE_NOPASSWD) | UInt32(GPGME_CREATE_NOEXPIRE)
+        let flags =
+            UInt32(GPGME_CREATE_SIGN) | UInt32(GPGME_CREATE_NOPASSWD) | UInt32(GPGME_CREATE_NOEXPIRE)
             | UInt32(GPGME_CREATE_FORCE)
         let err = gpgme_op_createkey(ctx.handle, uid, "ed25519", 0, 0, nil, flags)
         guard GPGContext.code(err) == GPG_ERR_NO_ERROR else {

@@ -79,7 +79,7 @@ extension String {
     var trimmingWhitespace: String {
         let scalars = unicodeScalars
         guard let lo = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let hi = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+            let hi = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
         return String(scalars[lo...hi])
     }

@@ -45,9 +45,11 @@ public final class MIMEEntity: Sendable {
     public let hasBody: Bool
     public let defects: Set<MIMEDefect>
 
-    init(raw: ArraySlice<UInt8>, header: Header, body: ArraySlice<UInt8>, contentType: ContentType,
-         transferEncoding: TransferEncoding, parts: [MIMEEntity], preamble: ArraySlice<UInt8>,
-         epilogue: ArraySlice<UInt8>, encapsulated: MIMEEntity?, hasBody: Bool, defects: Set<MIMEDefect>) {
+    init(
+        raw: ArraySlice<UInt8>, header: Header, body: ArraySlice<UInt8>, contentType: ContentType,
+        transferEncoding: TransferEncoding, parts: [MIMEEntity], preamble: ArraySlice<UInt8>,
+        epilogue: ArraySlice<UInt8>, encapsulated: MIMEEntity?, hasBody: Bool, defects: Set<MIMEDefect>
+    ) {
         self.raw = raw
         self.preamble = preamble
         self.epilogue = epilogue
@@ -117,7 +119,8 @@ struct MIMEParser {
             if !canDescend {
                 defects.insert(.tooComplex)
             } else if let boundary = type.parameters["boundary"], !boundary.isEmpty,
-                      boundary.utf8.count <= limits.maxBoundaryLength {
+                boundary.utf8.count <= limits.maxBoundaryLength
+            {
                 let split = splitMultipart(body, boundary: Array(boundary.utf8))
                 if !split.closed { defects.insert(.missingClosingDelimiter) }
                 preamble = body[split.preamble]
@@ -138,9 +141,10 @@ struct MIMEParser {
                 defects.insert(.tooComplex)
             }
         }
-        return MIMEEntity(raw: bytes, header: head.header, body: body, contentType: type, transferEncoding: encoding,
-                          parts: parts, preamble: preamble, epilogue: epilogue, encapsulated: encapsulated,
-                          hasBody: hasBody, defects: defects)
+        return MIMEEntity(
+            raw: bytes, header: head.header, body: body, contentType: type, transferEncoding: encoding,
+            parts: parts, preamble: preamble, epilogue: epilogue, encapsulated: encapsulated,
+            hasBody: hasBody, defects: defects)
     }
 
     private func decoded(_ body: ArraySlice<UInt8>, _ encoding: TransferEncoding) -> ArraySlice<UInt8> {
@@ -170,8 +174,9 @@ struct MIMEParser {
                 if let s = partStart { parts.append(s..<max(s, previousContentEnd)) }
                 if preambleEnd == nil { preambleEnd = line.content.lowerBound }
                 if kind == .close {
-                    return MultipartSplit(preamble: body.startIndex..<(preambleEnd ?? line.content.lowerBound), parts: parts,
-                                          epilogue: line.next..<body.endIndex, closed: true)
+                    return MultipartSplit(
+                        preamble: body.startIndex..<(preambleEnd ?? line.content.lowerBound), parts: parts,
+                        epilogue: line.next..<body.endIndex, closed: true)
                 }
                 partStart = line.next
             }
@@ -180,8 +185,9 @@ struct MIMEParser {
         }
         if let s = partStart { parts.append(s..<body.endIndex) }
         let end = preambleEnd ?? body.endIndex
-        return MultipartSplit(preamble: body.startIndex..<end, parts: parts, epilogue: body.endIndex..<body.endIndex,
-                              closed: false)
+        return MultipartSplit(
+            preamble: body.startIndex..<end, parts: parts, epilogue: body.endIndex..<body.endIndex,
+            closed: false)
     }
 
     struct MultipartSplit {
@@ -196,7 +202,7 @@ struct MIMEParser {
     private func delimiter(_ body: ArraySlice<UInt8>, _ line: Range<Int>, _ boundary: [UInt8]) -> DelimiterKind? {
         let need = 2 + boundary.count
         guard line.count >= need, body[line.lowerBound] == ASCII.dash, body[line.lowerBound + 1] == ASCII.dash,
-              body[(line.lowerBound + 2)..<(line.lowerBound + need)].elementsEqual(boundary)
+            body[(line.lowerBound + 2)..<(line.lowerBound + need)].elementsEqual(boundary)
         else { return nil }
         var rest = line.lowerBound + need
         var kind = DelimiterKind.open

@@ -84,8 +84,9 @@ public struct Statement: Sendable, Equatable {
         let hash = try field("body-hash")
         guard hash.hasPrefix("sha256:"), let digest = Statement.unhex(String(hash.dropFirst(7))), digest.count == 32
         else { throw .malformed("body-hash") }
-        self.init(timestamp: ts, nonce: try field("nonce"), messageID: try field("message-id"),
-                  canonicalization: try field("canonicalization"), bodyHash: digest)
+        self.init(
+            timestamp: ts, nonce: try field("nonce"), messageID: try field("message-id"),
+            canonicalization: try field("canonicalization"), bodyHash: digest)
     }
 
     private static func unhex(_ s: String) -> [UInt8]? {

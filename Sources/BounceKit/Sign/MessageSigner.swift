@@ -40,12 +40,14 @@ public struct MessageSigner {
             BodyRewriter.writeParts(of: message, skippingProof: true, into: &body)
         } else {
             body.text("--\(outerBoundary)\n")
-            BodyRewriter.writeEntity(message, fields: message.header.fields.filter(Self.isContentField),
-                                     isTop: true, into: &body)
+            BodyRewriter.writeEntity(
+                message, fields: message.header.fields.filter(Self.isContentField),
+                isTop: true, into: &body)
         }
-        let statement = Statement(timestamp: now, nonce: Crypto.randomBytes(16).hex, messageID: messageID,
-                                  canonicalization: CanonicalBody.name,
-                                  bodyHash: Self.hash(body: body.bytes, boundary: outerBoundary))
+        let statement = Statement(
+            timestamp: now, nonce: Crypto.randomBytes(16).hex, messageID: messageID,
+            canonicalization: CanonicalBody.name,
+            bodyHash: Self.hash(body: body.bytes, boundary: outerBoundary))
         let text = Array(statement.text.utf8)
         let clearsigned: [UInt8]
         do { clearsigned = try signer.clearsign(text) } catch { throw .gpg(error) }

@@ -23,8 +23,10 @@ public enum Subprocess {
         var cArgs = argv.map { strdup($0) } + [nil]
         defer { for p in cArgs { free(p) } }
         var pid: pid_t = 0
-        let rc = path.contains("/") ? posix_spawn(&pid, path, &actions, nil, &cArgs, environ)
-                                    : posix_spawnp(&pid, path, &actions, nil, &cArgs, environ)
+        let rc =
+            path.contains("/")
+            ? posix_spawn(&pid, path, &actions, nil, &cArgs, environ)
+            : posix_spawnp(&pid, path, &actions, nil, &cArgs, environ)
         close(fds[0])
         guard rc == 0 else {
             close(fds[1])

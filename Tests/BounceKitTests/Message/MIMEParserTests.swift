@@ -1,11 +1,14 @@
 // The MIME parser over the line-ending and structure cases real mail has.
 import Testing
+
 @testable import BounceKit
 
 /// The same message with LF, CRLF and bare-CR line ends.
 func lineEndings(_ s: String) -> [(String, [UInt8])] {
-    [("LF", Array(s.utf8)), ("CRLF", Array(s.replacingOccurrences("\n", "\r\n").utf8)),
-     ("CR", Array(s.replacingOccurrences("\n", "\r").utf8))]
+    [
+        ("LF", Array(s.utf8)), ("CRLF", Array(s.replacingOccurrences("\n", "\r\n").utf8)),
+        ("CR", Array(s.replacingOccurrences("\n", "\r").utf8)),
+    ]
 }
 
 extension String {
@@ -87,7 +90,8 @@ struct MIMEParserTests {
     func encapsulatedMessages() {
         let inner = "Message-ID: <x@y>\n\nbody\n"
         for (cte, body) in [("7bit", inner), ("base64", String(decoding: Base64.encodeLines(Array(inner.utf8)), as: UTF8.self))] {
-            let s = "Content-Type: multipart/report; boundary=r\n\n--r\nContent-Type: message/rfc822\nContent-Transfer-Encoding: \(cte)\n\n\(body)\n--r--\n"
+            let s =
+                "Content-Type: multipart/report; boundary=r\n\n--r\nContent-Type: message/rfc822\nContent-Transfer-Encoding: \(cte)\n\n\(body)\n--r--\n"
             let m = MIMEEntity.parse(Array(s.utf8))
             #expect(m.parts.first?.encapsulated?.header["Message-ID"] == "<x@y>", "\(cte)")
         }
@@ -106,8 +110,10 @@ struct MIMEParserTests {
 struct CodecTests {
     @Test("quoted-printable round-trips text and keeps risky line starts encoded (RFC 2045 §6.7, RFC 3156 §3)")
     func quotedPrintableRoundTrip() {
-        let cases = ["plain", "Grüße =equals= and trailing space ", ".leading dot", "From the start",
-                     String(repeating: "x", count: 300), String(repeating: "é", count: 100)]
+        let cases = [
+            "plain", "Grüße =equals= and trailing space ", ".leading dot", "From the start",
+            String(repeating: "x", count: 300), String(repeating: "é", count: 100),
+        ]
         for text in cases {
             let encoded = QuotedPrintable.encode(Array((text + "\n").utf8)[...])
             let lines = encoded.split(separator: ASCII.lf)
