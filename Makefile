@@ -7,7 +7,7 @@ DESTDIR ?=
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 SWIFT   ?= swift
-SWIFTFLAGS ?= -c release -Xswiftc -static-stdlib
+SWIFTFLAGS ?= -c release -Xswiftc -static-stdlib --disable-local-rpath
 SECONDS ?= 60
 
 # Build and run-time needs; no MTA (procmail would pull one in as a

@@ -24,9 +24,9 @@ let package = Package(
         .executableTarget(
             name: "bouncesign",
             dependencies: ["BounceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(
-            name: "bouncecheck",
-            dependencies: ["BounceKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // bouncecheck runs on every incoming message: no argument-parser
+        // (and so no FoundationEssentials) in its start-up. See Options.swift.
+        .executableTarget(name: "bouncecheck", dependencies: ["BounceKit"]),
         .testTarget(name: "BounceKitTests", dependencies: ["BounceKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["BounceKit"]),
     ]
