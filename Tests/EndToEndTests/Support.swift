@@ -165,7 +165,8 @@ func signed(_ message: [UInt8], config: String = TestKeyring.shared.config) thro
 func check(_ message: [UInt8], config: String = TestKeyring.shared.config, args: [String] = []) throws -> (Int32, String) {
     let status = try bouncecheck(["-c", config] + args, input: message).status
     let annotated = try bouncecheck(["-c", config, "--annotate"] + args, input: message)
-    let first = annotated.text.split(separator: "\n").first.map(String.init)
+    let first =
+        annotated.text.split(separator: "\n").first.map(String.init)
         ?? "(annotate exited \(annotated.status): \(annotated.stderr))"
     return (status, first)
 }
