@@ -2,6 +2,7 @@
 //
 // Lines end in LF, CRLF or a bare CR (the old Mac convention, seen in the
 // wild and in the corpus): all three are accepted everywhere.
+import Glibc
 
 /// ASCII byte constants used by the parsers.
 enum ASCII {
@@ -35,6 +36,9 @@ extension Collection where Element == UInt8, Index == Int {
     /// The line starting at `start`, or nil at the end of the buffer.
     func line(at start: Int) -> Line? {
         guard start < endIndex else { return nil }
+        if let found = withContiguousStorageIfAvailable({ Self.fastLine($0, base: startIndex, start: start) }) {
+            return found
+        }
         var i = start
         while i < endIndex {
             let b = self[i]
@@ -46,6 +50,23 @@ extension Collection where Element == UInt8, Index == Int {
             i += 1
         }
         return Line(content: start..<endIndex, next: endIndex)
+    }
+
+    /// memchr for LF, then for a CR before it: both vectorised in libc, and
+    /// this is the parser's innermost loop.
+    private static func fastLine(_ buf: UnsafeBufferPointer<UInt8>, base: Int, start: Int) -> Line {
+        let begin = start - base
+        guard let p = buf.baseAddress else { return Line(content: start..<start, next: start) }
+        let remaining = buf.count - begin
+        let lfPtr = memchr(p + begin, Int32(ASCII.lf), remaining)
+        let lf = lfPtr.map { UnsafeRawPointer($0) - UnsafeRawPointer(p) } ?? buf.count
+        if let crPtr = memchr(p + begin, Int32(ASCII.cr), lf - begin) {
+            let cr = UnsafeRawPointer(crPtr) - UnsafeRawPointer(p)
+            let next = cr + 1 < buf.count && buf[cr + 1] == ASCII.lf ? cr + 2 : cr + 1
+            return Line(content: start..<(base + cr), next: base + next)
+        }
+        if lf == buf.count { return Line(content: start..<(base + lf), next: base + lf) }
+        return Line(content: start..<(base + lf), next: base + lf + 1)
     }
 
     /// Whether the bytes at `range` start with `prefix`, ASCII case-insensitively.

@@ -63,7 +63,7 @@ enum BodyRewriter {
             if c.count > 998 { return false }
             if let first = c.first, body[first] == ASCII.dot { return false }
             if body.hasPrefix("From ", in: c, caseInsensitive: false) { return false }
-            for i in c where body[i] >= 0x80 || body[i] == 0 { return false }
+            if body[c].contains(where: { $0 >= 0x80 || $0 == 0 }) { return false }
             pos = line.next
         }
         return true
