@@ -76,10 +76,10 @@ struct BounceSign: ParsableCommand {
             throw fail("bouncesign: cannot read the message: \(error.reason)", .tempFail)
         }
         let signer = MessageSigner(signer: GPGSigner(setup: settings.gpgSetup, fingerprint: fingerprint), hostname: Host.name)
-        let output: [UInt8]
+        let output: [[UInt8]]
         do {
             let signed = try signer.sign(input, now: Host.now)
-            output = signed.bytes
+            output = [signed.head, signed.body, signed.tail]
             SystemLog.log(
                 .info,
                 "signed message-id=\(signed.statement.messageID) key=\(fingerprint)"
@@ -87,13 +87,13 @@ struct BounceSign: ParsableCommand {
         } catch SignError.unusableMessageID(let id) {
             // Retrying cannot help: send it unsigned rather than bounce it later.
             SystemLog.log(.warning, "sending unsigned: cannot bind a proof to Message-ID \(id)")
-            output = input
+            output = [input]
         } catch {
             guard settings.onError == .pass else {
                 throw fail("bouncesign: \(error.description); message left for retry", .tempFail)
             }
             SystemLog.log(.warning, "sending unsigned (on-error pass): \(error.description)")
-            output = input
+            output = [input]
         }
         try deliver(output)
     }
@@ -107,9 +107,9 @@ struct BounceSign: ParsableCommand {
     }
 
     /// Writes to standard output, or runs the re-injection command.
-    private func deliver(_ output: [UInt8]) throws {
+    private func deliver(_ output: [[UInt8]]) throws {
         guard !command.isEmpty else {
-            do { try FileIO.writeAll(1, output) } catch {
+            do { for segment in output { try FileIO.writeAll(1, segment) } } catch {
                 throw fail("bouncesign: cannot write the signed message: \(error.reason)", .tempFail)
             }
             return

@@ -91,18 +91,40 @@ extension Collection where Element == UInt8, Index == Int {
 
     /// Index of the first occurrence of `needle` at or after `from`, or nil.
     func firstIndex(of needle: [UInt8], from: Int) -> Int? {
-        guard let first = needle.first, needle.count <= count else { return nil }
-        var i = Swift.max(from, startIndex)
-        let last = endIndex - needle.count
-        while i <= last {
-            if self[i] == first {
-                var j = 1
-                while j < needle.count, self[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return i }
+        let start = Swift.max(from, startIndex)
+        guard !needle.isEmpty, start <= endIndex else { return nil }
+        let found: Int?? = withContiguousStorageIfAvailable { hay in
+            needle.withUnsafeBufferPointer { n -> Int? in
+                guard let h = hay.baseAddress, let np = n.baseAddress else { return nil }
+                // memchr for the first byte, memcmp for the rest (memmem is
+                // a GNU extension the Glibc module does not export).
+                var offset = start - startIndex
+                while offset + n.count <= hay.count {
+                    guard let hit = memchr(h + offset, Int32(np.pointee), hay.count - offset - n.count + 1) else {
+                        return nil
+                    }
+                    let at = UnsafeRawPointer(hit) - UnsafeRawPointer(h)
+                    if memcmp(h + at, np, n.count) == 0 { return startIndex + at }
+                    offset = at + 1
+                }
+                return nil
             }
+        }
+        if let found { return found }
+        var i = start
+        while i + needle.count <= endIndex {
+            if self[i..<(i + needle.count)].elementsEqual(needle) { return i }
             i += 1
         }
         return nil
+    }
+
+    /// Whether the bytes contain `byte` (memchr where the storage allows).
+    func containsByte(_ byte: UInt8) -> Bool {
+        withContiguousStorageIfAvailable { buf in
+            guard let p = buf.baseAddress else { return false }
+            return memchr(p, Int32(byte), buf.count) != nil
+        } ?? contains(byte)
     }
 }
 

@@ -27,12 +27,16 @@ public enum CanonicalBody {
 
     /// SHA-256 of the canonical form of `message`.
     public static func hash(of message: MIMEEntity) -> [UInt8] {
+        if message.contentType.isMultipart, !message.parts.isEmpty { return hash(parts: message.parts) }
         let sha = SHA256()
-        if message.contentType.isMultipart, !message.parts.isEmpty {
-            for part in message.parts where !ProofNames.isProofPart(part) { feed(part, into: sha) }
-        } else {
-            feed(message, into: sha)
-        }
+        feed(message, into: sha)
+        return sha.finish()
+    }
+
+    /// SHA-256 of the canonical form of a message's top-level parts.
+    public static func hash(parts: [MIMEEntity]) -> [UInt8] {
+        let sha = SHA256()
+        for part in parts where !ProofNames.isProofPart(part) { feed(part, into: sha) }
         return sha.finish()
     }
 
@@ -47,21 +51,29 @@ public enum CanonicalBody {
 
     /// Step 3: lines without trailing white space, trailing empty lines dropped.
     static func feedNormalizedLines(_ content: ArraySlice<UInt8>, into sha: SHA256) {
+        // Lines are gathered into 64 KiB before hashing: one libgcrypt call
+        // per line would cost more than the hash itself.
+        var chunk: [UInt8] = []
+        chunk.reserveCapacity(1 << 16)
         var pendingEmpty = 0
         var pos = content.startIndex
-        let lf: [UInt8] = [ASCII.lf]
         while let line = content.line(at: pos) {
             var end = line.content.upperBound
             while end > line.content.lowerBound, ASCII.isWhitespace(content[end - 1]) { end -= 1 }
             if end == line.content.lowerBound {
                 pendingEmpty += 1
             } else {
-                for _ in 0..<pendingEmpty { sha.update(lf) }
+                for _ in 0..<pendingEmpty { chunk.append(ASCII.lf) }
                 pendingEmpty = 0
-                sha.update(content[line.content.lowerBound..<end])
-                sha.update(lf)
+                chunk += content[line.content.lowerBound..<end]
+                chunk.append(ASCII.lf)
+                if chunk.count >= 1 << 16 {
+                    sha.update(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
             }
             pos = line.next
         }
+        sha.update(chunk)
     }
 }

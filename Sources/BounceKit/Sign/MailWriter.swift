@@ -7,6 +7,10 @@ struct MailWriter {
 
     /// Appends bytes, turning CRLF and bare CR into LF.
     mutating func raw(_ slice: ArraySlice<UInt8>) {
+        if !slice.containsByte(ASCII.cr) {
+            bytes += slice
+            return
+        }
         bytes.reserveCapacity(bytes.count + slice.count)
         var pos = slice.startIndex
         while let line = slice.line(at: pos) {

@@ -10,7 +10,11 @@
 
 /// The message with its proof, and what went into the proof.
 public struct SignedMessage: Sendable {
-    public var bytes: [UInt8]
+    /// The new header block, the body parts, and the proof parts that close
+    /// the message: kept apart so that a large body is never copied again.
+    public var head: [UInt8], body: [UInt8], tail: [UInt8]
+    /// The whole message (a copy).
+    public var bytes: [UInt8] { head + body + tail }
     public var statement: Statement
     /// Whether bouncesign had to add a Message-ID.
     public var addedMessageID: Bool
@@ -61,23 +65,27 @@ public struct MessageSigner {
         if addedID { out.text("Message-ID: \(messageID)\n") }
         if !mixed { out.text("Content-Type: multipart/mixed; boundary=\"\(outerBoundary)\"\n") }
         out.text("\n")
-        out.bytes += body.bytes
-        out.text("\n--\(outerBoundary)\n")
-        out.text(Self.proofPart(type: ProofNames.statementType, file: "bounce-statement.txt", content: text))
-        out.text("\n--\(outerBoundary)\n")
-        out.text(Self.proofPart(type: ProofNames.clearsignType, file: "bounce-statement.asc", content: clearsigned))
-        out.text("\n--\(outerBoundary)--\n")
-        if mixed { out.raw(message.epilogue) }
-        return SignedMessage(bytes: out.bytes, statement: statement, addedMessageID: addedID)
+        var tail = MailWriter()
+        tail.text("\n--\(outerBoundary)\n")
+        tail.text(Self.proofPart(type: ProofNames.statementType, file: "bounce-statement.txt", content: text))
+        tail.text("\n--\(outerBoundary)\n")
+        tail.text(Self.proofPart(type: ProofNames.clearsignType, file: "bounce-statement.asc", content: clearsigned))
+        tail.text("\n--\(outerBoundary)--\n")
+        if mixed { tail.raw(message.epilogue) }
+        return SignedMessage(
+            head: out.bytes, body: body.bytes, tail: tail.bytes, statement: statement,
+            addedMessageID: addedID)
     }
 
     /// The body hash exactly as bouncecheck will compute it: over the parts
     /// as written, parsed back.
     static func hash(body: [UInt8], boundary: String) -> [UInt8] {
-        var framed = Array("Content-Type: multipart/mixed; boundary=\"\(boundary)\"\n\n".utf8)
-        framed += body
-        framed += Array("\n--\(boundary)--\n".utf8)
-        return CanonicalBody.hash(of: MIMEEntity.parse(framed))
+        let parser = MIMEParser(limits: .standard)
+        var budget = Limits.standard.maxParts
+        let parts = parser.splitMultipart(body[...], boundary: Array(boundary.utf8)).parts.map {
+            parser.entity(body[$0], defaultType: .textPlain, depth: 1, budget: &budget)
+        }
+        return CanonicalBody.hash(parts: parts)
     }
 
     static func isContentField(_ f: HeaderField) -> Bool {

@@ -9,8 +9,8 @@ public enum Subprocess {
         case signalled(Int32)
     }
 
-    /// Runs `argv`, writes `input` to its standard input, waits for it.
-    public static func run(_ argv: [String], input: [UInt8]) throws(FileIO.Failure) -> Outcome {
+    /// Runs `argv`, writes `input` (in pieces) to its standard input, waits for it.
+    public static func run(_ argv: [String], input: [[UInt8]]) throws(FileIO.Failure) -> Outcome {
         guard let path = argv.first else { throw .failed("no command given") }
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw FileIO.lastError() }
@@ -35,7 +35,10 @@ public enum Subprocess {
         // A command that exits early closes the pipe: its exit status says why.
         let oldPipe = signal(SIGPIPE, SIG_IGN)
         let writeFailure: FileIO.Failure?
-        do { try FileIO.writeAll(fds[1], input); writeFailure = nil } catch { writeFailure = error }
+        do {
+            for piece in input { try FileIO.writeAll(fds[1], piece) }
+            writeFailure = nil
+        } catch { writeFailure = error }
         close(fds[1])
         signal(SIGPIPE, oldPipe)
         var status: Int32 = 0

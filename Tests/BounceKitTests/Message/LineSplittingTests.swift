@@ -44,3 +44,26 @@ struct LineSplittingTests {
         }
     }
 }
+
+@Suite("Byte search")
+struct ByteSearchTests {
+    @Test("finds a needle as a naive search would, at every offset of a slice")
+    func agreesWithNaiveSearch() {
+        let hay = Array("aababcabcdabc--b--bx".utf8)
+        for needle in ["a", "abc", "abcd", "--b", "x", "bx", "zz", "aababcabcdabc--b--bx", "aababcabcdabc--b--bxy"] {
+            let n = Array(needle.utf8)
+            for cut in 0...3 {
+                let slice = hay[cut...]
+                for from in cut...hay.count {
+                    var want: Int? = nil
+                    var i = from
+                    while i + n.count <= hay.count {
+                        if Array(hay[i..<(i + n.count)]) == n { want = i; break }
+                        i += 1
+                    }
+                    #expect(slice.firstIndex(of: n, from: from) == want, "\(needle) from \(from) in slice at \(cut)")
+                }
+            }
+        }
+    }
+}
