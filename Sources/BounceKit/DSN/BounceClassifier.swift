@@ -136,6 +136,8 @@ public enum BounceClassifier {
     private static func form(of inner: MIMEEntity) -> ReturnForm {
         let emptyBody = inner.body.allSatisfy { $0 == ASCII.lf || $0 == ASCII.cr || $0 == ASCII.space }
         if !inner.hasBody || emptyBody { return .headers }
-        return inner.contains(.missingClosingDelimiter) ? .truncated : .whole
+        // bouncesign always closes the outer multipart: a return cut short
+        // loses that delimiter. One missing deeper down was there before.
+        return inner.defects.contains(.missingClosingDelimiter) ? .truncated : .whole
     }
 }

@@ -23,10 +23,15 @@ enum InlineOriginal {
     /// The original found in `text` (a decoded text part or plain body).
     static func find(in text: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
         var pos = text.startIndex
-        while let line = text.line(at: pos) {
-            let t = String(mailBytes: text[text.trimmed(line.content)]).asciiLowercased
-            if !t.isEmpty, separators.contains(where: t.hasPrefix), let block = headerBlock(in: text, from: line.next) {
-                return block
+        var separatorsTried = 0
+        while let line = text.line(at: pos), separatorsTried < 20 {
+            let trimmed = text.trimmed(line.content)
+            if trimmed.count >= 8, trimmed.count < 120 {
+                let t = String(mailBytes: text[trimmed]).asciiLowercased
+                if separators.contains(where: t.hasPrefix) {
+                    separatorsTried += 1
+                    if let block = headerBlock(in: text, from: line.next, maxLines: 200) { return block }
+                }
             }
             pos = line.next
         }
@@ -42,10 +47,13 @@ enum InlineOriginal {
     /// From `start`, the first run of at least three header-like lines with
     /// a Message-ID, Received or Bounce-Signature field among them; the block
     /// runs to the end of the text (the body follows the header).
-    static func headerBlock(in text: ArraySlice<UInt8>, from start: Int) -> ArraySlice<UInt8>? {
+    ///
+    /// Linear in the text: a candidate is judged on at most 16 KiB, and the
+    /// lines of a rejected candidate are not looked at again.
+    static func headerBlock(in text: ArraySlice<UInt8>, from start: Int, maxLines: Int = 5_000) -> ArraySlice<UInt8>? {
         var pos = start
         var lines = 0
-        while let line = text.line(at: pos), lines < 5_000 {
+        while let line = text.line(at: pos), lines < maxLines {
             lines += 1
             var content = line.content
             // Some servers indent the copy (fml: three spaces, OpenSMTPD: four).
@@ -54,15 +62,28 @@ enum InlineOriginal {
             }
             if let name = fieldName(text, content), anchorNames.contains(name) {
                 let indent = content.lowerBound - line.content.lowerBound
-                let candidate =
-                    indent > 0 ? dedent(text[line.content.lowerBound...], by: indent) : text[line.content.lowerBound...]
+                let from = line.content.lowerBound
+                let window = text[from..<min(text.endIndex, from + 16_384)]
+                let candidate = indent > 0 ? dedent(window, by: indent) : window
                 let parsed = HeaderParser.parse(candidate)
                 let names = Set(parsed.header.fields.map { $0.name.asciiLowercased })
                 if parsed.header.fields.count >= 3,
                     names.contains("message-id") || names.contains("received") || names.contains("bounce-signature")
                         || (names.contains("from") && names.contains("subject") && names.contains("date"))
                 {
-                    return candidate
+                    return indent > 0 ? dedent(text[from...], by: indent) : text[from...]
+                }
+                // Rejected: skip the lines it spans, so no line is parsed twice.
+                var spanned = 0
+                var q = candidate.startIndex
+                while q < parsed.bodyStart, let l = candidate.line(at: q) {
+                    spanned += 1
+                    q = l.next
+                }
+                if spanned > 1 {
+                    for _ in 0..<spanned { pos = text.line(at: pos)?.next ?? text.endIndex }
+                    lines += spanned
+                    continue
                 }
             }
             pos = line.next

@@ -16,6 +16,9 @@ public struct Limits: Sendable {
     /// as truncated, and is verified on its header proof). Servers return
     /// headers only far below this (Postfix 50 kB, Exim 100 KiB).
     public var maxParsedBytes = 8 << 20
+    /// Bytes of base64 or quoted-printable encapsulated messages decoded per
+    /// message, all levels together; beyond it they are opaque.
+    public var maxDecodedBytes = 16 << 20
     /// Boundary parameter length (RFC 2046 §5.1.1 allows 70).
     public var maxBoundaryLength = 200
 

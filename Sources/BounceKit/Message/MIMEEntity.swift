@@ -65,14 +65,12 @@ public final class MIMEEntity: Sendable {
 
     /// Parses a whole message.
     public static func parse(_ bytes: [UInt8], limits: Limits = .standard) -> MIMEEntity {
-        var budget = limits.maxParts
-        return MIMEParser(limits: limits).entity(bytes[...], defaultType: .textPlain, depth: 0, budget: &budget)
+        MIMEParser(limits: limits).entity(bytes[...], defaultType: .textPlain, depth: 0)
     }
 
     /// Parses a message held in a slice (an encapsulated or inline copy).
     public static func parse(_ bytes: ArraySlice<UInt8>, limits: Limits = .standard) -> MIMEEntity {
-        var budget = limits.maxParts
-        return MIMEParser(limits: limits).entity(bytes, defaultType: .textPlain, depth: 0, budget: &budget)
+        MIMEParser(limits: limits).entity(bytes, defaultType: .textPlain, depth: 0)
     }
 
     /// The body with its transfer encoding undone.
@@ -99,11 +97,23 @@ public final class MIMEEntity: Sendable {
     }
 }
 
-/// The recursive-descent parser behind `MIMEEntity.parse`.
-struct MIMEParser {
+/// The recursive-descent parser behind `MIMEEntity.parse`, with what is
+/// left of its budgets for one message.
+final class MIMEParser {
     let limits: Limits
+    /// Parts still allowed (`Limits.maxParts`).
+    private var partsLeft: Int
+    /// Bytes still allowed for decoded copies of encapsulated messages
+    /// (`Limits.maxDecodedBytes`): nested encoded messages each make one.
+    private var decodedBytesLeft: Int
 
-    func entity(_ bytes: ArraySlice<UInt8>, defaultType: ContentType, depth: Int, budget: inout Int) -> MIMEEntity {
+    init(limits: Limits) {
+        self.limits = limits
+        partsLeft = limits.maxParts
+        decodedBytesLeft = limits.maxDecodedBytes
+    }
+
+    func entity(_ bytes: ArraySlice<UInt8>, defaultType: ContentType, depth: Int) -> MIMEEntity {
         let head = HeaderParser.parse(bytes, limits: limits)
         var defects = Set(head.defects.map(MIMEDefect.header))
         let hasBody = head.bodyStart <= bytes.endIndex && bodySeparatorSeen(bytes, head)
@@ -113,8 +123,8 @@ struct MIMEParser {
         var parts: [MIMEEntity] = []
         var preamble = body[body.startIndex..<body.startIndex], epilogue = preamble
         var encapsulated: MIMEEntity? = nil
-        budget -= 1
-        let canDescend = depth < limits.maxDepth && budget > 0
+        partsLeft -= 1
+        let canDescend = depth < limits.maxDepth && partsLeft > 0
         if type.isMultipart {
             if !canDescend {
                 defects.insert(.tooComplex)
@@ -127,16 +137,17 @@ struct MIMEParser {
                 epilogue = body[split.epilogue]
                 let childDefault = type.subtype == "digest" ? ContentType.messageRFC822 : .textPlain
                 for range in split.parts {
-                    guard budget > 0 else { defects.insert(.tooComplex); break }
-                    parts.append(entity(body[range], defaultType: childDefault, depth: depth + 1, budget: &budget))
+                    guard partsLeft > 0 else { defects.insert(.tooComplex); break }
+                    parts.append(entity(body[range], defaultType: childDefault, depth: depth + 1))
                 }
             } else {
                 defects.insert(.missingBoundary)
             }
         } else if type.type == "message", type.subtype == "rfc822" || type.subtype == "global" {
-            if canDescend {
+            if canDescend && (encoding.isIdentity || decodedBytesLeft >= body.count) {
+                if !encoding.isIdentity { decodedBytesLeft -= body.count }
                 let inner = encoding.isIdentity ? body : decoded(body, encoding)
-                encapsulated = entity(inner, defaultType: .textPlain, depth: depth + 1, budget: &budget)
+                encapsulated = entity(inner, defaultType: .textPlain, depth: depth + 1)
             } else {
                 defects.insert(.tooComplex)
             }

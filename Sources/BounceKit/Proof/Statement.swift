@@ -80,7 +80,10 @@ public struct Statement: Sendable, Equatable {
         }
         let version = try field("bouncesign-statement")
         guard version == String(Statement.version) else { throw .unsupportedVersion(version) }
-        guard let ts = Int(try field("timestamp")) else { throw .malformed("timestamp") }
+        // Unix seconds, at most 12 digits: no sign, nothing that could overflow.
+        let tsText = try field("timestamp")
+        guard tsText.utf8.count <= 12, tsText.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let ts = Int(tsText)
+        else { throw .malformed("timestamp") }
         let hash = try field("body-hash")
         guard hash.hasPrefix("sha256:"), let digest = Statement.unhex(String(hash.dropFirst(7))), digest.count == 32
         else { throw .malformed("body-hash") }

@@ -81,9 +81,8 @@ public struct MessageSigner {
     /// as written, parsed back.
     static func hash(body: [UInt8], boundary: String) -> [UInt8] {
         let parser = MIMEParser(limits: .standard)
-        var budget = Limits.standard.maxParts
         let parts = parser.splitMultipart(body[...], boundary: Array(boundary.utf8)).parts.map {
-            parser.entity(body[$0], defaultType: .textPlain, depth: 1, budget: &budget)
+            parser.entity(body[$0], defaultType: .textPlain, depth: 1)
         }
         return CanonicalBody.hash(parts: parts)
     }
