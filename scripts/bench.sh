@@ -1,0 +1,242 @@
+#!/bin/sh
+# bench.sh — how fast and how small bouncesign and bouncecheck are, each
+# figure measured against a baseline on the same input in the same run.
+# Run by `make bench` as BIN=<release bin dir> sh scripts/bench.sh (the
+# binaries built with -static-stdlib). Prints a table and writes it to
+# bench/results.txt; hyperfine's own output goes to bench/results-hyperfine.log.
+#
+#   1  bouncecheck, ordinary 20 kB message      vs cat of it                  ratio <= 2
+#   2  bouncecheck, genuine bounce (20 kB)      vs gpg --verify of its proof  ratio <= 1.2
+#   3  bouncesign, 20 kB message                vs gpg --clearsign statement  ratio <= 1.2
+#   4  both on 1, 10 and 100 MB messages        vs openssl dgst -sha256       throughput >= 0.8x,
+#      (bouncecheck twice: FILE argument, and                                 peak RSS <= 32 MB and flat
+#      --annotate from stdin to stdout)
+#
+# Times are medians (hyperfine) of BENCH_RUNS runs (default 30; 20 for the
+# 1 and 10 MB inputs) and BENCH_BIG_RUNS for 100 MB (default 10, to keep the
+# whole run under ten minutes on two cores). Peak RSS is /usr/bin/time's %M,
+# the largest of three runs. Every target is reported PASS or MISS; the
+# script exits 0 either way (it measures, it does not gate), and non-zero only
+# when it cannot measure.
+set -eu
+BIN=${BIN:-.build/release}
+RUNS=${BENCH_RUNS:-30}
+MID_RUNS=${BENCH_MID_RUNS:-20}
+BIG_RUNS=${BENCH_BIG_RUNS:-10}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+case $BIN in /*) ;; *) BIN=$root/$BIN ;; esac
+for p in bouncesign bouncecheck; do
+  [ -x "$BIN/$p" ] || { echo "bench: $BIN/$p not found; run make bench or set BIN" >&2; exit 2; }
+done
+
+# Tools: hyperfine and GNU time (Debian packages of those names), gpg, openssl.
+install_pkg() {
+  echo "bench: installing $1" >&2
+  apt-get update -q >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$1" >&2
+}
+command -v hyperfine >/dev/null 2>&1 || install_pkg hyperfine
+[ -x /usr/bin/time ] || install_pkg time
+command -v openssl >/dev/null 2>&1 || install_pkg openssl
+for t in hyperfine /usr/bin/time gpg gpgconf openssl awk; do
+  command -v "$t" >/dev/null 2>&1 || { echo "bench: $t is missing" >&2; exit 2; }
+done
+
+mkdir -p "$root/bench"
+results=$root/bench/results.txt
+hlog=$root/bench/results-hyperfine.log
+: > "$hlog"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/bouncesign-bench.XXXXXX")
+home=$tmp/gnupg
+cleanup() {
+  gpgconf --homedir "$home" --kill all 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+started=$(date +%s)
+
+# ---------------------------------------------------------------- inputs
+echo "bench: making a throwaway key in $home" >&2
+"$BIN/bouncesign" --generate-key --homedir "$home" --uid "Bench <postmaster@example.org>" > "$tmp/keyinfo"
+grep -v '^#' "$tmp/keyinfo" > "$tmp/conf"
+fpr=$(awk '$1 == "key" { print $2 }' "$tmp/conf")
+conf=$tmp/conf
+
+# make_message FILE BYTES: a plain text message of about BYTES bytes, ASCII
+# lines of 79 characters.
+make_message() {
+  {
+    printf 'From: Alice <alice@example.org>\nTo: Bob <bob@example.net>\n'
+    printf 'Subject: Benchmark message\nDate: Sun, 29 Nov 2026 10:00:00 +0000\n'
+    printf 'Message-ID: <bench.%s.%s@example.org>\nMIME-Version: 1.0\n' "$2" "$$"
+    printf 'Content-Type: text/plain; charset=us-ascii\n\n'
+  } > "$1"
+  awk -v n="$(( $2 / 80 ))" 'BEGIN {
+    for (i = 0; i < n; i++)
+      printf "Line %07d of the benchmark body: the quick brown fox jumps over the lazy dog\n", i
+  }' >> "$1"
+}
+
+make_message "$tmp/msg20k" 20480
+"$BIN/bouncesign" -c "$conf" < "$tmp/msg20k" > "$tmp/signed20k"
+sh "$here/make-bounce.sh" "$tmp/signed20k" > "$tmp/bounce20k"
+# The proof as bouncesign made it: the clearsign part, and the statement.
+awk '/^-----BEGIN PGP SIGNED MESSAGE-----/ { p = 1 } p { print } /^-----END PGP SIGNATURE-----/ { if (p) exit }' \
+  "$tmp/signed20k" > "$tmp/statement.asc"
+awk '/^Content-Type: application\/x-bouncesign-statement/ { s = 1; next }
+     s == 1 && /^$/ { s = 2; next }
+     s == 2 && /^--/ { exit }
+     s == 2 { print }' "$tmp/signed20k" > "$tmp/statement.txt"
+[ -s "$tmp/statement.asc" ] && [ -s "$tmp/statement.txt" ] || { echo "bench: no proof found in the signed message" >&2; exit 2; }
+gpg --homedir "$home" --batch --verify "$tmp/statement.asc" 2>/dev/null \
+  || { echo "bench: gpg --verify rejects the extracted statement" >&2; exit 2; }
+
+# Exit statuses, so that the table says what was measured.
+status_of() { set +e; "$@" > /dev/null 2>&1; s=$?; set -e; echo $s; }
+st_plain=$(status_of "$BIN/bouncecheck" -c "$conf" "$tmp/msg20k")
+st_bounce=$(status_of "$BIN/bouncecheck" -c "$conf" "$tmp/bounce20k")
+[ "$st_bounce" = 0 ] || echo "bench: WARNING: the genuine 20 kB bounce did not pass (exit $st_bounce)" >&2
+
+# ---------------------------------------------------------------- helpers
+# measure NAME RUNS MODE OURS BASE: hyperfine both commands in one run
+# (MODE -N: no shell; MODE sh: through sh, hyperfine subtracting the shell's
+# start-up); sets ours_ms and base_ms to the medians.
+measure() {
+  name=$1 runs=$2 mode=$3 ours=$4 base=$5
+  echo "bench: $name ($runs runs each)" >&2
+  if [ "$mode" = -N ]; then set -- -N; else set -- --shell=sh; fi
+  echo "=== $name" >> "$hlog"
+  hyperfine "$@" -i --style basic --warmup 2 --runs "$runs" --export-csv "$tmp/h.csv" \
+    -n ours "$ours" -n baseline "$base" >> "$hlog" 2>&1
+  ours_ms=$(awk -F, '$1 == "ours" { printf "%.2f", $4 * 1000 }' "$tmp/h.csv")
+  base_ms=$(awk -F, '$1 == "baseline" { printf "%.2f", $4 * 1000 }' "$tmp/h.csv")
+}
+
+# peak_rss FILE-FOR-STDIN CMD...: the largest max RSS of three runs, in MB.
+peak_rss() {
+  in=$1; shift
+  best=0
+  for _ in 1 2 3; do
+    /usr/bin/time -f %M -o "$tmp/rss" "$@" < "$in" > /dev/null 2>&1 || true
+    kb=$(tail -1 "$tmp/rss")
+    [ "$kb" -gt "$best" ] && best=$kb
+  done
+  awk -v k="$best" 'BEGIN { printf "%.1f", k / 1024 }'
+}
+
+rows=$tmp/rows
+: > "$rows"
+# row FIGURE RUNS OURS BASE RATIO TARGET-OP TARGET RSS [RSS-TARGET]
+row() {
+  echo "$1|$2|$3|$4|$5|$6|$7|$8|${9:-}" >> "$rows"
+}
+
+# ---------------------------------------------------------------- 1-3
+measure "1 bouncecheck ordinary 20 kB vs cat" "$RUNS" -N \
+  "'$BIN/bouncecheck' -c '$conf' '$tmp/msg20k'" "cat '$tmp/msg20k'"
+rss=$(peak_rss /dev/null "$BIN/bouncecheck" -c "$conf" "$tmp/msg20k")
+ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')
+row "1 check ordinary 20 kB vs cat" "$RUNS" "$ours_ms" "$base_ms" "$ratio" "<=" 2 "$rss"
+
+measure "2 bouncecheck genuine bounce vs gpg --verify" "$RUNS" -N \
+  "'$BIN/bouncecheck' -c '$conf' '$tmp/bounce20k'" "gpg --homedir '$home' --batch --verify '$tmp/statement.asc'"
+rss=$(peak_rss /dev/null "$BIN/bouncecheck" -c "$conf" "$tmp/bounce20k")
+ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')
+row "2 check genuine bounce vs gpg --verify" "$RUNS" "$ours_ms" "$base_ms" "$ratio" "<=" 1.2 "$rss"
+
+measure "3 bouncesign 20 kB vs gpg --clearsign" "$RUNS" sh \
+  "'$BIN/bouncesign' -c '$conf' < '$tmp/msg20k'" \
+  "gpg --homedir '$home' --batch --local-user '$fpr' --clearsign --output - '$tmp/statement.txt'"
+rss=$(peak_rss "$tmp/msg20k" "$BIN/bouncesign" -c "$conf")
+ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')
+row "3 sign 20 kB vs gpg --clearsign" "$RUNS" "$ours_ms" "$base_ms" "$ratio" "<=" 1.2 "$rss"
+
+# ---------------------------------------------------------------- 4
+statuses=""
+for mb in 1 10 100; do
+  runs=$MID_RUNS
+  [ "$mb" -ge 100 ] && runs=$BIG_RUNS
+  echo "bench: making the $mb MB inputs" >&2
+  make_message "$tmp/big" $(( mb * 1048576 ))
+  "$BIN/bouncesign" -c "$conf" < "$tmp/big" > "$tmp/bigsigned"
+  sh "$here/make-bounce.sh" "$tmp/bigsigned" > "$tmp/bigbounce"
+  st=$(status_of "$BIN/bouncecheck" -c "$conf" "$tmp/bigbounce")
+  why=$("$BIN/bouncecheck" -c "$conf" --explain "$tmp/bigbounce" 2>/dev/null | sed -n 's/^verdict: //p' || true)
+  statuses="$statuses
+  $mb MB: exit $st, $why"
+  size_sign=$(wc -c < "$tmp/big")
+  size_check=$(wc -c < "$tmp/bigbounce")
+
+  measure "4 bouncesign $mb MB vs openssl dgst -sha256" "$runs" sh \
+    "'$BIN/bouncesign' -c '$conf' < '$tmp/big'" "openssl dgst -sha256 < '$tmp/big'"
+  rss=$(peak_rss "$tmp/big" "$BIN/bouncesign" -c "$conf")
+  ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", b / a }')
+  mbs=$(awk -v s="$size_sign" -v t="$ours_ms" 'BEGIN { printf "%.0f", s / 1048576 / (t / 1000) }')
+  row "4 sign $mb MB ($mbs MB/s) vs openssl" "$runs" "$ours_ms" "$base_ms" "$ratio" ">=" 0.8 "$rss" 32
+  eval "sign_rss_$mb=$rss"
+
+  measure "4 bouncecheck $mb MB bounce vs openssl dgst -sha256" "$runs" -N \
+    "'$BIN/bouncecheck' -c '$conf' '$tmp/bigbounce'" "openssl dgst -sha256 '$tmp/bigbounce'"
+  rss=$(peak_rss /dev/null "$BIN/bouncecheck" -c "$conf" "$tmp/bigbounce")
+  ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", b / a }')
+  mbs=$(awk -v s="$size_check" -v t="$ours_ms" 'BEGIN { printf "%.0f", s / 1048576 / (t / 1000) }')
+  row "4 check $mb MB ($mbs MB/s) vs openssl" "$runs" "$ours_ms" "$base_ms" "$ratio" ">=" 0.8 "$rss" 32
+  eval "check_rss_$mb=$rss"
+
+  # The procmail path: the whole bounce through bouncecheck --annotate.
+  measure "4 bouncecheck --annotate $mb MB bounce, stdin to stdout, vs openssl dgst -sha256" "$runs" sh \
+    "'$BIN/bouncecheck' -c '$conf' --annotate < '$tmp/bigbounce'" "openssl dgst -sha256 < '$tmp/bigbounce'"
+  rss=$(peak_rss "$tmp/bigbounce" "$BIN/bouncecheck" -c "$conf" --annotate)
+  ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", b / a }')
+  mbs=$(awk -v s="$size_check" -v t="$ours_ms" 'BEGIN { printf "%.0f", s / 1048576 / (t / 1000) }')
+  row "4 annotate $mb MB ($mbs MB/s) vs openssl" "$runs" "$ours_ms" "$base_ms" "$ratio" ">=" 0.8 "$rss" 32
+  eval "annotate_rss_$mb=$rss"
+done
+rm -f "$tmp/big" "$tmp/bigsigned" "$tmp/bigbounce"
+
+# ---------------------------------------------------------------- table
+# "Flat" means the peak grows by at most 4 MB from 1 to 100 MB of input.
+growth() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f", b - a }'; }
+growth_row() {  # NAME RSS1 RSS10 RSS100
+  awk -v n="$1" -v a="$2" -v b="$3" -v c="$4" 'BEGIN {
+    printf "%-42s %+.1f MB (%.1f -> %.1f -> %.1f; 1->10 MB %+.1f, 10->100 MB %+.1f)  flat (<= +4 MB): %s\n",
+      n " peak RSS growth 1 -> 100 MB", c - a, a, b, c, b - a, c - b, (c - a <= 4) ? "PASS" : "MISS"
+  }'
+}
+elapsed=$(( $(date +%s) - started ))
+
+{
+  echo "bouncesign benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -m), $(nproc) cores"
+  echo "binaries: $BIN ($("$BIN/bouncesign" --version 2>/dev/null || echo '?'))"
+  echo "times: hyperfine medians; ratio = ours/baseline for 1-3 (time), baseline/ours for 4 (throughput)"
+  echo
+  awk -F'|' '
+    function verdict(v, op, t) { return (op == "<=" ? v <= t : v >= t) ? "PASS" : "MISS" }
+    BEGIN {
+      printf "%-42s %4s %10s %10s %6s %7s %5s %9s %8s %5s\n", "figure", "runs", "ours ms", "base ms",
+        "ratio", "target", "ok?", "peak RSS", "target", "ok?"
+    }
+    {
+      rt = ($9 == "") ? "" : "<= " $9 " MB"
+      rv = ($9 == "") ? "" : verdict($8, "<=", $9)
+      printf "%-42s %4s %10.2f %10.2f %6.2f %7s %5s %6.1f MB %8s %5s\n", $1, $2, $3, $4, $5, $6 " " $7,
+        verdict($5, $6, $7), $8, rt, rv
+    }' "$rows"
+  growth_row "4 sign" "$sign_rss_1" "$sign_rss_10" "$sign_rss_100"
+  growth_row "4 check" "$check_rss_1" "$check_rss_10" "$check_rss_100"
+  growth_row "4 annotate" "$annotate_rss_1" "$annotate_rss_10" "$annotate_rss_100"
+  echo
+  echo "notes:"
+  echo "- 100 MB rows: $BIG_RUNS runs each (1 and 10 MB: $MID_RUNS; figures 1-3: $RUNS), after 2 warm-up runs."
+  echo "- bouncecheck exit statuses: ordinary 20 kB $st_plain (2 = none), genuine bounce $st_bounce (0 = pass);"
+  echo "  big bounces (bouncecheck FILE):$statuses"
+  echo "- figures 2 and 3 use the same GnuPG home and key; 3 runs both commands through sh (bouncesign reads"
+  echo "  standard input only), hyperfine subtracting the shell's start-up; the others run without a shell."
+  echo "- figure 4 inputs: a text/plain body of 80-byte ASCII lines; bouncesign reads it on stdin, bouncecheck"
+  echo "  reads a make-bounce.sh bounce whose message/rfc822 part is that message signed: as a FILE argument"
+  echo "  (check rows: it need not read past what it parses) and on stdin with --annotate, writing it all"
+  echo "  back (annotate rows: the procmail filter path). MB/s is input size over the median time."
+  echo "- total bench time ${elapsed}s; hyperfine output in bench/results-hyperfine.log."
+} > "$results"
+cat "$results"
