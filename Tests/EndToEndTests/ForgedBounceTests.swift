@@ -33,6 +33,12 @@ struct Forge {
         return Array(bytes[..<h.startIndex]) + Array(bytes[(h.endIndex + 1)...])
     }
 
+    /// The message without its header proof, one string changed in the clearsign part.
+    func editingClearsign(_ old: String, to new: String) -> [UInt8] {
+        let edited = String(decoding: clearsign, as: UTF8.self).replacingOccurrences(of: old, with: new)
+        return withoutHeader(replacing(ProofNames.clearsignType, with: Array(edited.utf8)))
+    }
+
     /// A message carrying `statement` clearsigned by `keys`, in both parts and header.
     func carrying(statement text: [UInt8], keys: [String]) throws -> [UInt8] {
         let cs = try gpgClearsign(text, keys: keys)
@@ -189,35 +195,15 @@ struct ForgedBounceTests {
             ),
             (
                 "signature wrapping: statement shown differs from statement signed",
-                bounce(
-                    of: f.withoutHeader(
-                        f.replacing(
-                            ProofNames.clearsignType,
-                            with: Array(
-                                String(decoding: f.clearsign, as: UTF8.self).replacingOccurrences(
-                                    of: "timestamp: ", with: "timestamp: 9"
-                                ).utf8)))), k.config
+                bounce(of: f.editingClearsign("timestamp: ", to: "timestamp: 9")), k.config
             ),
             (
                 "armor changed: bad signature",
-                bounce(
-                    of: f.withoutHeader(
-                        f.replacing(
-                            ProofNames.clearsignType,
-                            with: Array(
-                                String(decoding: f.clearsign, as: UTF8.self).replacingOccurrences(of: "nonce: ", with: "nonce: 1")
-                                    .utf8)))), k.config
+                bounce(of: f.editingClearsign("nonce: ", to: "nonce: 1")), k.config
             ),
             (
                 "hash header changed",
-                bounce(
-                    of: f.withoutHeader(
-                        f.replacing(
-                            ProofNames.clearsignType,
-                            with: Array(
-                                String(decoding: f.clearsign, as: UTF8.self).replacingOccurrences(
-                                    of: "Hash: SHA256", with: "Hash: SHA1"
-                                ).utf8)))), k.config
+                bounce(of: f.editingClearsign("Hash: SHA256", to: "Hash: SHA1")), k.config
             ),
             (
                 "a detached signature instead of a clearsign",

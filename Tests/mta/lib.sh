@@ -5,6 +5,7 @@
 # listening sockets on 127.0.0.1 ports (see mta_ports).
 
 MTA_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+MTA_REPO=$(cd "$MTA_HERE/../.." && pwd)
 MTA_CACHE=${BOUNCESIGN_MTA_CACHE:-/var/cache/bouncesign-mta}
 MTA_SUITE=${BOUNCESIGN_MTA_SUITE:-bookworm}
 MTA_TIMEOUT=${BOUNCESIGN_MTA_TIMEOUT:-60}
@@ -14,6 +15,9 @@ MTA_SENDER_USER=sender
 # Bump when the chroot contents (package list, build steps) change: forces a rebuild.
 MTA_SETUP_VERSION=1
 MTA_ALL="postfix exim sendmail"
+# Configuration variant: empty for the bounce scenarios; "outbound" (Tests/mta/outbound)
+# lays conf/outbound/<mta>/ over conf/<mta>/ (see mta_configure).
+MTA_VARIANT=${MTA_VARIANT:-}
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "$(basename "$0"): $*"; exit 1; }
@@ -23,22 +27,27 @@ mta_check_name() {
     case "$1" in postfix|exim|sendmail) ;; *) die "unknown MTA '$1' (postfix, exim or sendmail)";; esac
 }
 
-# Packages of each chroot (on top of Debian's Essential set).
+# Packages of each chroot (on top of Debian's Essential set). MTA_SIGNING: what a
+# bouncesign built with -static-stdlib needs to run inside (outbound tests), and
+# procmail behind the bouncecheck delivery hook.
+MTA_SIGNING=libgpgme11,gpg,gpg-agent,libstdc++6
 mta_packages() {
     case "$1" in
-        postfix)  echo postfix ;;
-        exim)     echo exim4-daemon-light ;;
-        sendmail) echo sendmail-bin,sendmail-cf,sensible-mda,procmail ;;
+        postfix)  echo postfix,procmail,$MTA_SIGNING ;;
+        exim)     echo exim4-daemon-light,procmail,$MTA_SIGNING ;;
+        sendmail) echo sendmail-bin,sendmail-cf,sensible-mda,procmail,$MTA_SIGNING ;;
     esac
 }
 
-# Ports on 127.0.0.1: LISTEN (the MTA's own SMTP server, for later tests) and
-# PEER (where smtp-peer.py plays the remote server). Base moves with
-# BOUNCESIGN_MTA_PORT_BASE (default 10020): postfix +5/+6, exim +15/+16, sendmail +25/+26.
+# Ports on 127.0.0.1: LISTEN (the MTA's own SMTP server, for later tests),
+# PEER (where smtp-peer.py plays the remote server) and SUBMIT (a second SMTP
+# server in the role of the submission port, only in the outbound variant).
+# Base moves with BOUNCESIGN_MTA_PORT_BASE (default 10020):
+# postfix +5/+6/+7, exim +15/+16/+17, sendmail +25/+26/+27.
 mta_ports() {
     local base=${BOUNCESIGN_MTA_PORT_BASE:-10020} off
     case "$1" in postfix) off=5;; exim) off=15;; sendmail) off=25;; esac
-    LISTEN_PORT=$((base + off)); PEER_PORT=$((base + off + 1))
+    LISTEN_PORT=$((base + off)); PEER_PORT=$((base + off + 1)); SUBMIT_PORT=$((base + off + 2))
 }
 
 mta_dir()  { echo "$MTA_CACHE/$1"; }
@@ -50,14 +59,22 @@ mta_ready() { [ -d "$(mta_root "$1")" ] && [ "$(cat "$(mta_dir "$1")/stamp" 2>/d
 # Run a command inside the MTA's chroot, in a private UTS namespace whose host
 # name is $MTA_HOSTNAME (sendmail insists on a qualified host name; the others get
 # a stable one too). Falls back to a plain chroot where unshare is refused.
+# With MTA_PROC=yes (the outbound tests), also in a private mount namespace with
+# /proc mounted in the chroot: Swift programs (bouncesign) find their command
+# line arguments through /proc. That mount is seen by nothing outside the
+# namespace and goes away with its last process.
 MTA_UTS=
+MTA_PROC=${MTA_PROC:-}
 in_root() {
     local mta=$1; shift
     local root; root=$(mta_root "$mta")
     if [ -z "$MTA_UTS" ]; then
         if unshare --uts true 2>/dev/null; then MTA_UTS=yes; else MTA_UTS=no; fi
     fi
-    if [ "$MTA_UTS" = yes ]; then
+    if [ "$MTA_PROC" = yes ]; then
+        unshare --uts --mount --propagation private -- /bin/sh -c \
+            'hostname "$0" && mount -t proc proc "$1/proc" && exec chroot "$@"' "$MTA_HOSTNAME" "$root" "$@"
+    elif [ "$MTA_UTS" = yes ]; then
         unshare --uts -- /bin/sh -c 'hostname "$0" && exec chroot "$@"' "$MTA_HOSTNAME" "$root" "$@"
     else
         chroot "$root" "$@"
@@ -100,13 +117,44 @@ mta_daemon_running() {
 # Does this MTA need a daemon for local submission and bounces?
 mta_needs_daemon() { [ "$1" != exim ]; }
 
+# Files named by "#@include PATH" lines (PATH relative to the repository) in a conf tree.
+mta_includes() {
+    [ -d "$1" ] && grep -rh '^#@include ' "$1" | awk '{print $2}' | sort -u
+}
+
+# Copy one config file into the chroot: "#@include PATH" lines are replaced by
+# that file of the repository (so examples/ are tested as shipped), then the
+# @LISTEN_PORT@, @PEER_PORT@, @SUBMIT_PORT@ and @HOSTNAME@ placeholders are filled in.
+mta_render() {  # SOURCE >> or > target
+    local inc
+    for inc in $(grep '^#@include ' "$1" | awk '{print $2}'); do
+        [ -r "$MTA_REPO/$inc" ] || { log "$1: cannot read $MTA_REPO/$inc"; return 1; }
+    done
+    awk -v repo="$MTA_REPO" '/^#@include / { f = repo "/" $2; while ((getline l < f) > 0) print l; close(f); next } { print }' "$1" |
+        sed -e "s/@LISTEN_PORT@/$LISTEN_PORT/g" -e "s/@PEER_PORT@/$PEER_PORT/g" \
+            -e "s/@SUBMIT_PORT@/$SUBMIT_PORT/g" -e "s/@HOSTNAME@/$MTA_HOSTNAME/g"
+}
+
 # Write the harness's configuration into the chroot (cheap; done at every start).
+# With MTA_VARIANT set, conf/$MTA_VARIANT/<mta>/ is laid over conf/<mta>/: a file
+# replaces the base file of the same path, FILE.append is added to the end of the
+# base FILE. Files only a variant has are listed in run/variant-files and removed
+# when the chroot is configured again, so the base scenarios see the base set.
 mta_configure() {
-    local mta=$1 root conf f sum; root=$(mta_root "$mta"); conf=$MTA_HERE/conf/$mta
+    local mta=$1 root conf over run f sum; root=$(mta_root "$mta"); conf=$MTA_HERE/conf/$mta
+    run=$(mta_run "$mta"); mkdir -p "$run"
+    over=
+    if [ -n "$MTA_VARIANT" ]; then
+        over=$MTA_HERE/conf/$MTA_VARIANT/$mta
+        [ -d "$over" ] || { log "no configuration variant $MTA_VARIANT for $mta ($over)"; return 1; }
+    fi
     mta_ports "$mta"
     # Skip when this exact configuration is already in place.
-    sum=$( { echo "$LISTEN_PORT $PEER_PORT $MTA_HOSTNAME"; cat "$MTA_HERE/lib.sh"; find "$conf" -type f | sort | xargs cat; } | sha256sum | cut -c1-64)
-    [ "$(cat "$(mta_run "$mta")/configured" 2>/dev/null)" = "$sum" ] && return 0
+    sum=$( { echo "$LISTEN_PORT $PEER_PORT $SUBMIT_PORT $MTA_HOSTNAME variant=$MTA_VARIANT"; cat "$MTA_HERE/lib.sh"
+             find "$conf" ${over:+"$over"} -type f | sort | xargs cat
+             for f in $(mta_includes "$over"); do cat "$MTA_REPO/$f"; done; } 2>&1 | sha256sum | cut -c1-64)
+    [ "$(cat "$run/configured" 2>/dev/null)" = "$sum" ] && return 0
+    rm -f "$run/configured"
     printf '127.0.0.1\t%s mail localhost\n127.0.0.2\texample.org\n::1\tip6-localhost\n' "$MTA_HOSTNAME" > "$root/etc/hosts"
     : > "$root/etc/resolv.conf"          # no name server: any DNS query fails at once
     echo "$MTA_HOSTNAME" > "$root/etc/mailname"
@@ -114,11 +162,28 @@ mta_configure() {
     if ! grep -q "^$MTA_SENDER_USER:" "$root/etc/passwd"; then
         chroot "$root" useradd -m -s /bin/sh "$MTA_SENDER_USER" || return 1
     fi
+    if [ -f "$run/variant-files" ]; then
+        while read -r f; do [ -n "$f" ] && rm -f "$root/$f"; done < "$run/variant-files"
+        rm -f "$run/variant-files"
+    fi
     for f in $(cd "$conf" && find . -type f | sort); do
         mkdir -p "$root/$(dirname "$f")"
-        sed -e "s/@LISTEN_PORT@/$LISTEN_PORT/g" -e "s/@PEER_PORT@/$PEER_PORT/g" \
-            -e "s/@HOSTNAME@/$MTA_HOSTNAME/g" "$conf/$f" > "$root/$f"
+        mta_render "$conf/$f" > "$root/$f" || return 1
     done
+    if [ -n "$over" ]; then
+        for f in $(cd "$over" && find . -type f | sort); do
+            case "$f" in
+                *.append)
+                    [ -f "$conf/${f%.append}" ] || echo "${f%.append}" >> "$run/variant-files"
+                    mkdir -p "$root/$(dirname "$f")"
+                    mta_render "$over/$f" >> "$root/${f%.append}" || return 1 ;;
+                *)
+                    [ -f "$conf/$f" ] || echo "$f" >> "$run/variant-files"
+                    mkdir -p "$root/$(dirname "$f")"
+                    mta_render "$over/$f" > "$root/$f" || return 1 ;;
+            esac
+        done
+    fi
     case "$mta" in
         postfix)
             # Postfix commands that drop privileges write this log themselves when
@@ -140,7 +205,7 @@ mta_configure() {
             in_root sendmail /bin/sh -c 'cd /etc/mail && m4 sendmail.mc > sendmail.cf.new && m4 submit.mc > submit.cf.new && mv sendmail.cf.new sendmail.cf && mv submit.cf.new submit.cf && /usr/sbin/newaliases >/dev/null' || return 1
             ;;
     esac
-    mkdir -p "$(mta_run "$mta")"; echo "$sum" > "$(mta_run "$mta")/configured"
+    echo "$sum" > "$run/configured"
 }
 
 mta_log_file() {
