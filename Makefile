@@ -33,6 +33,7 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	Tests/mta/real-bounces .build/debug
+	Tests/mta/outbound .build/debug
 	mandoc -Tlint -Wwarning man/*.1 man/*.5
 
 check: test

@@ -6,6 +6,12 @@ import Glibc
 @main
 enum BounceCheck {
     static func main() {
+        // Swift reads the command line from /proc on Linux: without /proc the
+        // arguments come back empty, and --annotate or -c would be ignored.
+        guard !CommandLine.arguments.isEmpty else {
+            FileIO.printError("bouncecheck: cannot read the command line (is /proc mounted?)")
+            exit(ExitStatus.tempFail.rawValue)
+        }
         let options: Options
         do { options = try Options.parse(Array(CommandLine.arguments.dropFirst())) } catch {
             FileIO.printError("bouncecheck: \(error.message)\n\(Options.usage)\n  See 'bouncecheck --help' for more information.")

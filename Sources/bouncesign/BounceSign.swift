@@ -45,6 +45,13 @@ struct BounceSign: ParsableCommand {
     /// an MTA turns 64 or 78 from a filter into a bounce of the outgoing
     /// message, and a typo in the set-up must not bounce anybody's mail.
     static func main() {
+        // Swift reads the command line from /proc on Linux: where /proc is
+        // not mounted (a chroot) the arguments come back empty, and signing
+        // with defaults while ignoring "-- sendmail ..." would lose the message.
+        guard !CommandLine.arguments.isEmpty else {
+            FileIO.printError("bouncesign: cannot read the command line (is /proc mounted?); message left for retry")
+            exit(withError: ExitCode(ExitStatus.tempFail.rawValue))
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -74,6 +74,7 @@ struct FaultInjectionTests {
             if !c.want.contains(got) { lost.append("\(c.name): \(got), want \(c.want) (\(r.stderr))") }
         }
         tried += try agentKilled(&lost) + (try terminatedMidMessage(dir, &lost)) + (try fullOutput(&lost))
+        tried += try withoutProc(dir, &lost)
         print("faults tried: \(tried), messages lost: \(lost.count)")
         #expect(tried >= 10)
         #expect(lost.isEmpty, "\(lost.joined(separator: "\n"))")
@@ -106,6 +107,27 @@ struct FaultInjectionTests {
         try? input.fileHandleForWriting.close()
         if p.terminationReason != .uncaughtSignal && p.terminationStatus == 0 { lost.append("SIGTERM: exited 0") }
         if FileManager.default.fileExists(atPath: output.path) { lost.append("SIGTERM: a partial message was handed on") }
+        return 1
+    }
+
+    /// /proc not mounted (a chroot): Swift then sees no arguments at all;
+    /// bouncesign must not sign with defaults and drop "-- sendmail ...".
+    func withoutProc(_ dir: URL, _ lost: inout [String]) throws -> Int {
+        guard getuid() == 0 else { return 0 }
+        let sub = dir.appendingPathComponent("noproc")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        let (command, output) = try downstream(sub, code: 0)
+        let exe = binDir.appendingPathComponent("bouncesign").path
+        let r = try run(
+            "/usr/bin/unshare",
+            [
+                "-m", "/bin/sh", "-c", "mount -t tmpfs none /proc && exec \"$0\" -c \"$1\" -- \"$2\"",
+                exe, keyring.config, command,
+            ], input: message)
+        if r.status != 75 { lost.append("/proc missing: exit \(r.status)") }
+        if FileManager.default.fileExists(atPath: output.path) || !r.stdout.isEmpty {
+            lost.append("/proc missing: something was handed on")
+        }
         return 1
     }
 

@@ -224,10 +224,10 @@ mta_log_tail() {
         in_root sendmail /usr/sbin/sendmail -Am -bp >&2 2>&1
         in_root sendmail /usr/sbin/sendmail -Ac -bp >&2 2>&1
     else
-        tail -n "${2:-25}" "$f" 2>/dev/null >&2 || log "(no log)"
+        tail -n "${2:-25}" "$f" >&2 2>/dev/null || log "(no log)"
     fi
     if [ "$1" = exim ]; then
-        log "---- paniclog ----"; tail -n 5 "$(mta_root exim)/var/log/exim4/paniclog" 2>/dev/null >&2
+        log "---- paniclog ----"; tail -n 5 "$(mta_root exim)/var/log/exim4/paniclog" >&2 2>/dev/null
     fi
 }
 
