@@ -160,6 +160,11 @@ struct ForgedBounceTests {
                 "header proof from another message than the parts",
                 bounce(of: Array((other.proofHeader + "\n").utf8) + f.withoutHeader(f.signed)), k.config
             ),
+            (
+                "our header proof and Message-ID on another body, returned whole",
+                bounce(of: Array((f.proofHeader + "\nMessage-ID: <plain.1@example.org>\n\nBuy cheap watches!\n").utf8)),
+                k.config
+            ),
             ("two proof headers", bounce(of: Array((f.proofHeader + "\n").utf8) + f.signed), k.config),
             ("two proof headers, headers only", headersOnly(Array((f.proofHeader + "\n").utf8) + f.signed), k.config),
             (

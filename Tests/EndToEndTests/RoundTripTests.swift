@@ -251,4 +251,24 @@ struct RoundTripTests {
             #expect(try check(Array(forged.utf8)).0 == 1, "\(name): forged copy")
         }
     }
+
+    @Test("a whole return whose proof attachments a gateway stripped still passes on the header, body hashed")
+    func strippedProofPartsStillVerifyTheBody() throws {
+        let s = try signed(Array(Samples.plain().utf8))
+        let parsed = MIMEEntity.parse(s)
+        guard let first = parsed.parts.first(where: { $0.contentType.mediaType == ProofNames.statementType }) else {
+            Issue.record("no statement part")
+            return
+        }
+        // Cut from the statement part's delimiter line to the closing delimiter.
+        let boundary = parsed.contentType.parameters["boundary"] ?? ""
+        let cutStart = first.raw.startIndex - ("--" + boundary + "\n").utf8.count - 1
+        let closing = Array("\n--\(boundary)--".utf8)
+        guard let cutEnd = s.firstRange(of: closing)?.lowerBound else { Issue.record("no closing delimiter"); return }
+        let stripped = Array(s[..<cutStart]) + Array(s[cutEnd...])
+        let (status, line) = try check(bounce(of: stripped))
+        #expect(status == 0 && line.hasPrefix("Bounce-Check: pass (body verified)"), "got \(line)")
+        let (tampered, tamperedLine) = try check(bounce(of: stripped.replacingFirst("MARKER", with: "MARKEX")))
+        #expect(tampered == 1, "got \(tamperedLine)")
+    }
 }

@@ -61,7 +61,7 @@ public struct ProofVerifier {
         if age > policy.maxAge { return .fail(.stale(ageSeconds: age)) }
         if -age > policy.clockSkew { return .fail(.future(seconds: -age)) }
         findings.steps.append("age: \(DurationParser.format(max(age, 0))) (limit \(DurationParser.format(policy.maxAge)))")
-        return checkBody(original, statement, hasProofPart: fromPart != nil, findings: &findings)
+        return checkBody(original, statement, findings: &findings)
     }
 
     private enum SignatureOutcome { case success([UInt8]), failure(Verdict) }
@@ -96,12 +96,14 @@ public struct ProofVerifier {
     }
 
     private func checkBody(
-        _ original: ReturnedOriginal, _ statement: Statement, hasProofPart: Bool,
+        _ original: ReturnedOriginal, _ statement: Statement,
         findings: inout ProofFindings
     ) -> Verdict {
-        guard original.form == .whole, hasProofPart else {
-            findings.steps.append(
-                "body: not checked (\(original.form == .whole ? "proof parts missing" : original.form.rawValue) return)")
+        // A whole return is hashed even when its proof parts are gone (a
+        // gateway may strip attachments; the hash leaves them out anyway):
+        // otherwise a copied Bounce-Signature header would vouch for any body.
+        guard original.form == .whole else {
+            findings.steps.append("body: not checked (\(original.form.rawValue) return)")
             return policy.requireBody ? .fail(.bodyRequired) : .pass(.headersOnly)
         }
         let digest = CanonicalBody.hash(of: original.message)
