@@ -20,8 +20,12 @@ public struct GPGSigner: StatementSigning {
 
     public func clearsign(_ text: [UInt8]) throws(GPGError) -> [UInt8] {
         let ctx = try GPGContext(setup)
+        // A key listing on this context, not gpgme_get_key: that makes a
+        // context of its own, and with it one more "gpg --version" run.
         var key: gpgme_key_t?
-        let found = gpgme_get_key(ctx.handle, fingerprint, &key, 1)
+        let started = gpgme_op_keylist_start(ctx.handle, fingerprint, 1)
+        let found = GPGContext.code(started) == GPG_ERR_NO_ERROR ? gpgme_op_keylist_next(ctx.handle, &key) : started
+        gpgme_op_keylist_end(ctx.handle)
         guard GPGContext.code(found) == GPG_ERR_NO_ERROR, let key else { throw .keyNotFound(fingerprint) }
         defer { gpgme_key_unref(key) }
         gpgme_signers_add(ctx.handle, key)
