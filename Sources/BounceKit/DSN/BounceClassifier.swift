@@ -41,8 +41,7 @@ public enum BounceClassifier {
             if recipients.isEmpty, BounceSignals.saysDelay(h, text: firstText(of: message)) { kind = .delay }
             return (kind, "RFC 3464 delivery status notification", recipients)
         }
-        let carriesOriginal = types.contains { $0 == "message/rfc822" || headerTypes.contains($0) }
-        if BounceSignals.looksLikeBounce(h) || (BounceSignals.hasNullSender(h) && carriesOriginal) {
+        if BounceSignals.looksLikeBounce(h, returnsMessage: { findOriginal(in: message) != nil }) {
             if BounceSignals.isVirusNotice(h) { return (.virus, "virus notice", []) }
             let delayed = BounceSignals.saysDelay(h, text: firstText(of: message))
             // Exim names the failed recipients in a header of its own.

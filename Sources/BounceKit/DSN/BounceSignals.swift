@@ -9,10 +9,7 @@
 /// Header and text signals of the kinds of automatic mail.
 enum BounceSignals {
     /// Local parts of the addresses MTAs send bounces from.
-    static let bounceSenders = [
-        "mailer-daemon", "postmaster", "mail delivery", "mailerdaemon", "mail-daemon",
-        "mdaemon", "maildelivery", "bounce", "nobody@", "root@",
-    ]
+    static let bounceSenders = ["mailer-daemon", "postmaster", "mail delivery", "mailerdaemon", "mail-daemon", "mdaemon"]
 
     /// Subject fragments of delivery failures (lower case).
     static let failureSubjects = [
@@ -42,22 +39,19 @@ enum BounceSignals {
 
     static func lowerHeader(_ h: Header, _ name: String) -> String { (h[name] ?? "").asciiLowercased }
 
-    /// Whether the header says an MTA sent this as a delivery report. A
-    /// subject alone never suffices: "Re: your offer was rejected" from a
-    /// person must stay an ordinary message, or it could be filed away.
-    static func looksLikeBounce(_ h: Header) -> Bool {
+    /// Whether the header says an MTA sent this as a delivery report: sent
+    /// by a mailer daemon or with a null sender, and either saying so in its
+    /// subject or returning a message (`returnsMessage`). Neither a subject
+    /// nor a sender alone suffices: "Re: your offer was rejected" from a
+    /// person, or a postmaster's note, must stay ordinary messages, or they
+    /// could be filed away.
+    static func looksLikeBounce(_ h: Header, returnsMessage: () -> Bool) -> Bool {
         if h.first("X-Failed-Recipients") != nil { return true }
         let from = lowerHeader(h, "From"), subject = lowerHeader(h, "Subject")
         let returnPath = lowerHeader(h, "Return-Path").filter { $0 != " " }
-        let fromMTA = bounceSenders.contains(where: from.contains) || returnPath == "<>"
-        return fromMTA
-            && (failureSubjects.contains(where: subject.contains) || delayPhrases.contains(where: subject.contains)
-                || bounceSenders.contains(where: from.contains))
-    }
-
-    /// An empty envelope sender (Return-Path: <>): only notifications use it.
-    static func hasNullSender(_ h: Header) -> Bool {
-        lowerHeader(h, "Return-Path").filter { $0 != " " } == "<>"
+        guard bounceSenders.contains(where: from.contains) || returnPath == "<>" else { return false }
+        let subjectSays = [failureSubjects, delayPhrases, virusSubjects].contains { $0.contains(where: subject.contains) }
+        return subjectSays || returnsMessage()
     }
 
     /// Complaint notices that are not in ARF format.
