@@ -21,6 +21,19 @@ public final class SHA256 {
         if done == nil { Array(bytes).withUnsafeBufferPointer { gcry_md_write(handle, $0.baseAddress, $0.count) } }
     }
 
+    /// Hashes raw memory (the streaming paths: no copy into an array).
+    public func update(_ buffer: UnsafeRawBufferPointer) {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        gcry_md_write(handle, base, buffer.count)
+    }
+
+    /// An independent copy of the state so far.
+    public func copy() -> SHA256 { SHA256(copying: self) }
+
+    private init(copying other: SHA256) {
+        gcry_md_copy(&handle, other.handle)
+    }
+
     /// The 32-byte digest; the hasher must not be used afterwards.
     public func finish() -> [UInt8] {
         guard let p = gcry_md_read(handle, Int32(GCRY_MD_SHA256.rawValue)) else { return [] }
