@@ -78,31 +78,35 @@ struct BounceSign: ParsableCommand {
                 "bouncesign: no signing key: set key in \(config ?? Configuration.defaultPath) or give -k (bouncesign --generate-key makes one); message left for retry",
                 .tempFail)
         }
-        let input: [UInt8]
-        do { input = try FileIO.readAll(0) } catch {
-            throw fail("bouncesign: cannot read the message: \(error.reason)", .tempFail)
+        let source: MessageSource
+        do { source = try MessageSource(fd: 0, spoolDirectory: Host.temporaryDirectory) } catch {
+            throw fail("bouncesign: cannot read the message: \(error.reason); message left for retry", .tempFail)
         }
         let signer = MessageSigner(signer: GPGSigner(setup: settings.gpgSetup, fingerprint: fingerprint), hostname: Host.name)
-        let output: [[UInt8]]
+        let signed: PreparedMessage?
         do {
-            let signed = try signer.sign(input, now: Host.now)
-            output = [signed.head, signed.body, signed.tail]
+            let prepared = try signer.prepare(source, now: Host.now)
+            signed = prepared
             SystemLog.log(
                 .info,
-                "signed message-id=\(signed.statement.messageID) key=\(fingerprint)"
-                    + (signed.addedMessageID ? " (message-id added)" : ""))
+                "signed message-id=\(prepared.statement.messageID) key=\(fingerprint)"
+                    + (prepared.addedMessageID ? " (message-id added)" : ""))
         } catch SignError.unusableMessageID(let id) {
             // Retrying cannot help: send it unsigned rather than bounce it later.
             SystemLog.log(.warning, "sending unsigned: cannot bind a proof to Message-ID \(id)")
-            output = [input]
+            signed = nil
+        } catch SignError.input(let error) {
+            throw fail("bouncesign: cannot read the message: \(error.reason); message left for retry", .tempFail)
         } catch {
             guard settings.onError == .pass else {
                 throw fail("bouncesign: \(error.description); message left for retry", .tempFail)
             }
             SystemLog.log(.warning, "sending unsigned (on-error pass): \(error.description)")
-            output = [input]
+            signed = nil
         }
-        try deliver(output)
+        try deliver { out throws(FileIO.Failure) in
+            if let signed { try signed.write(to: out) } else { try source.copy(to: out) }
+        }
     }
 
     private func loadSettings() throws(Configuration.Error) -> Configuration {
@@ -114,16 +118,16 @@ struct BounceSign: ParsableCommand {
     }
 
     /// Writes to standard output, or runs the re-injection command.
-    private func deliver(_ output: [[UInt8]]) throws {
+    private func deliver(_ write: (MailOutput) throws(FileIO.Failure) -> Void) throws {
         guard !command.isEmpty else {
-            do { for segment in output { try FileIO.writeAll(1, segment) } } catch {
-                throw fail("bouncesign: cannot write the signed message: \(error.reason)", .tempFail)
+            do { try write(MailOutput(fd: 1)) } catch {
+                throw fail("bouncesign: cannot write the signed message: \(error.reason); message left for retry", .tempFail)
             }
             return
         }
         let outcome: Subprocess.Outcome
-        do { outcome = try Subprocess.run(command, input: output) } catch {
-            throw fail("bouncesign: \(error.reason)", .tempFail)
+        do { outcome = try Subprocess.run(command) { fd throws(FileIO.Failure) in try write(MailOutput(fd: fd)) } } catch {
+            throw fail("bouncesign: \(error.reason); message left for retry", .tempFail)
         }
         switch outcome {
         case .exited(0): return

@@ -106,7 +106,7 @@ public struct ProofVerifier {
             findings.steps.append("body: not checked (\(original.form.rawValue) return)")
             return policy.requireBody ? .fail(.bodyRequired) : .pass(.headersOnly)
         }
-        let digest = CanonicalBody.hash(of: original.message)
+        let digest = CanonicalBody.hash(original.message.raw)
         findings.steps.append("body: sha256 \(digest.hex), statement says \(statement.bodyHash.hex)")
         return digest == statement.bodyHash ? .pass(.body) : .fail(.bodyAltered)
     }

@@ -65,6 +65,56 @@ public enum HeaderDefect: Sendable, Hashable {
     case tooLarge
 }
 
+/// The rules of a header block, one line at a time: shared by the parser of
+/// messages in memory (`HeaderParser`) and the streaming one (`MIMEScanner`).
+struct HeaderReader {
+    enum Step: Equatable {
+        /// An mbox "From " line before the first field: not part of any field.
+        case skipped
+        case field(name: String)
+        case continuation
+        /// The blank line: the body follows it.
+        case end
+        /// This line is not part of the header; the body starts with it.
+        case bodyStartsHere(HeaderDefect)
+    }
+
+    let limits: Limits
+    private var lines = 0, fields = 0, bytes = 0
+    private var inField = false
+
+    init(limits: Limits) { self.limits = limits }
+
+    /// Reads one line: `content` without its line end, `inputLength` with it.
+    mutating func step<C: RandomAccessCollection>(_ content: C, inputLength: Int) -> Step
+    where C.Element == UInt8, C.Index == Int {
+        defer {
+            lines += 1
+            bytes += inputLength
+        }
+        if lines == 0, content.hasPrefix("From ", in: content.startIndex..<content.endIndex, caseInsensitive: false) {
+            return .skipped
+        }
+        guard let first = content.first else { return .end }
+        if ASCII.isWhitespace(first), inField { return .continuation }
+        guard let name = Self.fieldName(content) else { return .bodyStartsHere(.malformedLine) }
+        if fields >= limits.maxHeaderFields || bytes > limits.maxHeaderBytes { return .bodyStartsHere(.tooLarge) }
+        fields += 1
+        inField = true
+        return .field(name: name)
+    }
+
+    /// The field name of a line "Name: value", or nil if the line is not a field.
+    private static func fieldName<C: RandomAccessCollection>(_ line: C) -> String?
+    where C.Element == UInt8, C.Index == Int {
+        guard let colon = line.firstIndex(of: ASCII.colon) else { return nil }
+        let name = line.trimmed(line.startIndex..<colon)
+        guard !name.isEmpty, name.lowerBound == line.startIndex else { return nil }
+        for b in line[name] where b <= ASCII.space || b >= 0x7F { return nil }
+        return String(decoding: line[name], as: UTF8.self)
+    }
+}
+
 /// Splits a header block off the front of a buffer.
 enum HeaderParser {
     struct Result {
@@ -76,51 +126,30 @@ enum HeaderParser {
 
     static func parse(_ bytes: ArraySlice<UInt8>, limits: Limits = .standard) -> Result {
         var fields: [HeaderField] = []
-        var defects = Set<HeaderDefect>()
-        var pos = bytes.startIndex
-        if let first = bytes.line(at: pos), bytes.hasPrefix("From ", in: first.content, caseInsensitive: false) {
-            pos = first.next
-        }
-        var fieldStart: Int? = nil, fieldName = "", fieldEnd = pos
+        var reader = HeaderReader(limits: limits)
+        var fieldStart: Int? = nil, fieldName = "", fieldEnd = bytes.startIndex
         func finish() {
             if let s = fieldStart { fields.append(HeaderField(name: fieldName, raw: bytes[s..<fieldEnd])) }
             fieldStart = nil
         }
+        var pos = bytes.startIndex
         while let line = bytes.line(at: pos) {
-            if line.content.isEmpty {
+            switch reader.step(bytes[line.content], inputLength: line.next - pos) {
+            case .skipped: break
+            case .continuation: fieldEnd = line.content.upperBound
+            case .field(let name):
                 finish()
-                return Result(header: Header(fields: fields), bodyStart: line.next, defects: defects)
-            }
-            if ASCII.isWhitespace(bytes[line.content.lowerBound]), fieldStart != nil {
-                fieldEnd = line.content.upperBound
-                pos = line.next
-                continue
-            }
-            guard let name = parseFieldName(bytes, line.content) else {
+                (fieldStart, fieldName, fieldEnd) = (line.content.lowerBound, name, line.content.upperBound)
+            case .end:
                 finish()
-                defects.insert(.malformedLine)
-                return Result(header: Header(fields: fields), bodyStart: pos, defects: defects)
+                return Result(header: Header(fields: fields), bodyStart: line.next, defects: [])
+            case .bodyStartsHere(let defect):
+                finish()
+                return Result(header: Header(fields: fields), bodyStart: pos, defects: [defect])
             }
-            finish()
-            if fields.count >= limits.maxHeaderFields || pos - bytes.startIndex > limits.maxHeaderBytes {
-                defects.insert(.tooLarge)
-                return Result(header: Header(fields: fields), bodyStart: pos, defects: defects)
-            }
-            fieldStart = line.content.lowerBound
-            fieldName = name
-            fieldEnd = line.content.upperBound
             pos = line.next
         }
         finish()
-        return Result(header: Header(fields: fields), bodyStart: bytes.endIndex, defects: defects)
-    }
-
-    /// The field name of a line "Name: value", or nil if the line is not a field.
-    private static func parseFieldName(_ bytes: ArraySlice<UInt8>, _ line: Range<Int>) -> String? {
-        guard let colon = bytes[line].firstIndex(of: ASCII.colon) else { return nil }
-        let name = bytes.trimmed(line.lowerBound..<colon)
-        guard !name.isEmpty, name.lowerBound == line.lowerBound else { return nil }
-        for b in bytes[name] where b <= ASCII.space || b >= 0x7F { return nil }
-        return String(decoding: bytes[name], as: UTF8.self)
+        return Result(header: Header(fields: fields), bodyStart: bytes.endIndex, defects: [])
     }
 }

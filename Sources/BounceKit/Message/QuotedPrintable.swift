@@ -1,4 +1,5 @@
-// Quoted-printable (RFC 2045 §6.7).
+// Quoted-printable (RFC 2045 §6.7), streaming (`QPDecoder`, `QPEncoder`);
+// the functions here run them over one buffer.
 //
 // Decoding is lenient: an '=' not followed by two hex digits or a line break
 // is kept literally (§6.7 note 1), and trailing white space before a line
@@ -14,34 +15,25 @@
 public enum QuotedPrintable {
     /// Decodes a quoted-printable body.
     public static func decode(_ input: ArraySlice<UInt8>) -> [UInt8] {
+        var decoder = QPDecoder()
         var out: [UInt8] = []
         out.reserveCapacity(input.count)
-        var pos = input.startIndex
-        while let line = input.line(at: pos) {
-            var end = line.content.upperBound
-            while end > line.content.lowerBound, ASCII.isWhitespace(input[end - 1]) { end -= 1 }
-            var i = line.content.lowerBound
-            var soft = false
-            while i < end {
-                let b = input[i]
-                if b == ASCII.equals {
-                    if i + 1 == end { soft = true; break }
-                    if i + 2 < end, let h = hex(input[i + 1]), let l = hex(input[i + 2]) {
-                        out.append(h << 4 | l)
-                        i += 3
-                        continue
-                    }
-                }
-                out.append(b)
-                i += 1
-            }
-            if !soft && line.terminated { out.append(ASCII.lf) }
-            pos = line.next
-        }
+        LineSplitter.lines(of: input) { decoder.line($0) { out += $0 } }
+        decoder.finish(cutByDelimiter: false) { out += $0 }
         return out
     }
 
-    private static func hex(_ b: UInt8) -> UInt8? {
+    /// Encodes text; line breaks in the input (LF, CRLF or CR) stay line breaks.
+    public static func encode(_ input: ArraySlice<UInt8>) -> [UInt8] {
+        var encoder = QPEncoder()
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count + input.count / 8)
+        withContiguousBytes(input) { encoder.encode($0) { out += $0 } }
+        encoder.finish { out += $0 }
+        return out
+    }
+
+    static func hex(_ b: UInt8) -> UInt8? {
         switch b {
         case 0x30...0x39: return b - 0x30
         case 0x41...0x46: return b - 0x41 + 10
@@ -50,43 +42,123 @@ public enum QuotedPrintable {
         }
     }
 
-    private static let digits = Array("0123456789ABCDEF".utf8)
+    static let digits = Array("0123456789ABCDEF".utf8)
+}
 
-    /// Encodes text; line breaks in the input (LF, CRLF or CR) stay line breaks.
-    public static func encode(_ input: ArraySlice<UInt8>) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(input.count + input.count / 8)
-        var pos = input.startIndex
-        while let line = input.line(at: pos) {
-            encodeLine(input[line.content], into: &out)
-            if line.terminated { out.append(ASCII.lf) }
-            pos = line.next
+/// Quoted-printable decoding, line by line. The line break after the last
+/// line is held back until the next line or `finish`, which drops it when a
+/// delimiter owns it.
+struct QPDecoder {
+    private var pendingLF = false
+    /// An escape cut at the end of a piece of an over-long line.
+    private var carry: [UInt8] = []
+    private var out: [UInt8] = []
+
+    mutating func line(_ piece: LinePiece, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        out.removeAll(keepingCapacity: true)
+        if pendingLF { out.append(ASCII.lf) }
+        pendingLF = false
+        if carry.isEmpty {
+            decode(piece.content, piece)
+        } else {
+            let joined = carry + Array(piece.content)
+            carry.removeAll()
+            joined.withUnsafeBufferPointer { decode($0, piece) }
         }
-        return out
+        out.withUnsafeBufferPointer(emit)
     }
 
-    private static func encodeLine(_ line: ArraySlice<UInt8>, into out: inout [UInt8]) {
-        var column = 0
-        for i in line.indices {
-            let b = line[i]
-            let isLast = i == line.index(before: line.endIndex)
-            var encoded = mustEncode(b, isLast: isLast, column: column)
-            // Keep room for a soft break '=' within 76 columns.
-            if column + (encoded ? 3 : 1) > 75 && !(isLast && column + (encoded ? 3 : 1) <= 76) {
-                out.append(ASCII.equals)
+    mutating func finish(cutByDelimiter: Bool, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var tail = carry
+        if pendingLF && !cutByDelimiter { tail.append(ASCII.lf) }
+        pendingLF = false
+        carry.removeAll()
+        tail.withUnsafeBufferPointer(emit)
+    }
+
+    private mutating func decode(_ text: UnsafeBufferPointer<UInt8>, _ piece: LinePiece) {
+        var end = text.count
+        if !piece.continues {
+            while end > 0, ASCII.isWhitespace(text[end - 1]) { end -= 1 }
+        }
+        var i = 0
+        while i < end {
+            let b = text[i]
+            if b == ASCII.equals {
+                if piece.continues && i + 2 >= end {
+                    carry = Array(text[i..<end])
+                    return
+                }
+                if i + 1 == end { return }  // soft line break
+                if i + 2 < end, let h = QuotedPrintable.hex(text[i + 1]), let l = QuotedPrintable.hex(text[i + 2]) {
+                    out.append(h << 4 | l)
+                    i += 3
+                    continue
+                }
+            }
+            out.append(b)
+            i += 1
+        }
+        pendingLF = piece.terminated
+    }
+}
+
+/// Quoted-printable encoding of a byte stream. Each byte waits for the next
+/// one: only then is it known whether it ends its line (trailing white space
+/// must be encoded).
+struct QPEncoder {
+    private var held: UInt8? = nil
+    private var column = 0
+    private var afterCR = false
+    private var out: [UInt8] = []
+
+    mutating func encode(_ input: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        out.removeAll(keepingCapacity: true)
+        for b in input {
+            if afterCR {
+                afterCR = false
+                if b == ASCII.lf { continue }  // CRLF: the break is written
+            }
+            if b == ASCII.lf || b == ASCII.cr {
+                if let h = held { put(h, isLast: true) }
+                held = nil
                 out.append(ASCII.lf)
                 column = 0
-                encoded = mustEncode(b, isLast: isLast, column: column)
+                afterCR = b == ASCII.cr
+                continue
             }
-            if encoded {
-                out.append(ASCII.equals)
-                out.append(digits[Int(b >> 4)])
-                out.append(digits[Int(b & 15)])
-                column += 3
-            } else {
-                out.append(b)
-                column += 1
-            }
+            if let h = held { put(h, isLast: false) }
+            held = b
+        }
+        out.withUnsafeBufferPointer(emit)
+    }
+
+    mutating func finish(_ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        out.removeAll(keepingCapacity: true)
+        if let h = held { put(h, isLast: true) }
+        held = nil
+        column = 0
+        out.withUnsafeBufferPointer(emit)
+    }
+
+    private mutating func put(_ b: UInt8, isLast: Bool) {
+        var encoded = Self.mustEncode(b, isLast: isLast, column: column)
+        // Keep room for a soft break '=' within 76 columns.
+        let width = encoded ? 3 : 1
+        if column + width > 75 && !(isLast && column + width <= 76) {
+            out.append(ASCII.equals)
+            out.append(ASCII.lf)
+            column = 0
+            encoded = Self.mustEncode(b, isLast: isLast, column: column)
+        }
+        if encoded {
+            out.append(ASCII.equals)
+            out.append(QuotedPrintable.digits[Int(b >> 4)])
+            out.append(QuotedPrintable.digits[Int(b & 15)])
+            column += 3
+        } else {
+            out.append(b)
+            column += 1
         }
     }
 

@@ -9,8 +9,9 @@
 //
 // 1. Walk the MIME tree depth first in document order. A multipart contributes
 //    its sub-parts (preamble and epilogue are ignored); anything else is a
-//    leaf (message/rfc822 too: its bytes are the leaf's content). Direct
-//    sub-parts of the message of type application/x-bouncesign-statement or
+//    leaf (message/rfc822 too: its bytes are the leaf's content), and so is a
+//    multipart without parts (its whole body). Direct sub-parts of the
+//    message of type application/x-bouncesign-statement or
 //    application/x-bouncesign-clearsign (the proof itself) are skipped;
 //    deeper down such parts are content like any other.
 // 2. For each leaf, undo the Content-Transfer-Encoding (base64 or
@@ -20,60 +21,247 @@
 // 4. Feed SHA-256 with "--" + the lower-case media type + LF, then each line
 //    followed by LF.
 // Message headers are not hashed: the statement binds the Message-ID instead.
+//
+// bouncesign and bouncecheck compute it with the same streaming code
+// (`MIMEScanner` and `CanonicalHasher`), in bounded memory.
 
-/// Computes the body hash of a parsed message.
+/// The body hash of a message.
 public enum CanonicalBody {
     public static let name = "mime-leaves/1"
 
-    /// SHA-256 of the canonical form of `message`.
-    public static func hash(of message: MIMEEntity) -> [UInt8] {
-        if message.contentType.isMultipart, !message.parts.isEmpty { return hash(parts: message.parts) }
-        let sha = SHA256()
-        feed(message, into: sha)
-        return sha.finish()
+    /// SHA-256 of the canonical form of a message (header and body) held in memory.
+    public static func hash(_ message: ArraySlice<UInt8>, limits: Limits = .standard) -> [UInt8] {
+        MIMEScanner.scan(message, visitor: CanonicalHasher(), limits: limits).visitor.digest()
     }
+}
 
-    /// SHA-256 of the canonical form of a message's top-level parts.
-    public static func hash(parts: [MIMEEntity]) -> [UInt8] {
-        let sha = SHA256()
-        for part in parts where !ProofNames.isProofPart(part) { feed(part, into: sha) }
-        return sha.finish()
-    }
+/// Computes the canonical body hash as a `MIMEScanner` reads the message.
+struct CanonicalHasher: MIMEScanVisitor {
+    private var sha = SHA256()
+    private var leaf: LeafHasher? = nil
+    /// A multipart that has shown no part yet: if none comes, it is a leaf,
+    /// hashed on a copy of the state so far.
+    private var tentative: (ordinal: Int, leaf: LeafHasher)? = nil
 
-    private static func feed(_ entity: MIMEEntity, into sha: SHA256) {
-        if entity.contentType.isMultipart, !entity.parts.isEmpty {
-            for part in entity.parts { feed(part, into: sha) }
-            return
+    mutating func begin(_ entity: ScannedEntity) {
+        if entity.isMultipart {
+            tentative = (entity.ordinal, LeafHasher(entity, into: sha.copy()))
+        } else {
+            leaf = entity.isTopLevelProofPart ? nil : LeafHasher(entity, into: sha)
         }
-        sha.update(Array("--\(entity.contentType.mediaType)\n".utf8))
-        feedNormalizedLines(entity.decodedBody, into: sha)
     }
 
-    /// Step 3: lines without trailing white space, trailing empty lines dropped.
-    static func feedNormalizedLines(_ content: ArraySlice<UInt8>, into sha: SHA256) {
-        // Lines are gathered into 64 KiB before hashing: one libgcrypt call
-        // per line would cost more than the hash itself.
-        var chunk: [UInt8] = []
-        chunk.reserveCapacity(1 << 16)
-        var pendingEmpty = 0
-        var pos = content.startIndex
-        while let line = content.line(at: pos) {
-            var end = line.content.upperBound
-            while end > line.content.lowerBound, ASCII.isWhitespace(content[end - 1]) { end -= 1 }
-            if end == line.content.lowerBound {
-                pendingEmpty += 1
-            } else {
-                for _ in 0..<pendingEmpty { chunk.append(ASCII.lf) }
-                pendingEmpty = 0
-                chunk += content[line.content.lowerBound..<end]
-                chunk.append(ASCII.lf)
-                if chunk.count >= 1 << 16 {
-                    sha.update(chunk)
-                    chunk.removeAll(keepingCapacity: true)
-                }
+    mutating func bodyLine(_ line: LinePiece) {
+        leaf?.line(line)
+    }
+
+    mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
+        guard tentative?.ordinal == multipart else { return }
+        if role == .delimiter { tentative = nil } else { tentative?.leaf.line(line) }
+    }
+
+    mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool) {
+        if entity.isMultipart {
+            if tentative?.ordinal == entity.ordinal, let s = tentative?.leaf.finish(cutByDelimiter: cutByDelimiter) {
+                sha = s
             }
-            pos = line.next
+            tentative = nil
+        } else if let s = leaf?.finish(cutByDelimiter: cutByDelimiter) {
+            sha = s
+            leaf = nil
         }
-        sha.update(chunk)
+    }
+
+    func digest() -> [UInt8] { sha.finish() }
+}
+
+/// Steps 2-4 for one leaf.
+struct LeafHasher {
+    private var decoder: BodyDecoder
+    private var lines: LineNormalizer
+    private let identity: Bool
+
+    init(_ entity: ScannedEntity, into sha: SHA256) {
+        sha.update(Array("--\(entity.contentType.mediaType)\n".utf8))
+        decoder = BodyDecoder(entity.encoding)
+        identity = decoder.isIdentity
+        lines = LineNormalizer(sha: sha)
+    }
+
+    mutating func line(_ piece: LinePiece) {
+        if identity {
+            // The content is already split into lines: no second search.
+            lines.text(piece.content)
+            if piece.terminated { lines.lineBreak() }
+        } else {
+            decoder.line(piece) { lines.feed($0) }
+        }
+    }
+
+    /// The hash state with this leaf in it.
+    mutating func finish(cutByDelimiter: Bool) -> SHA256 {
+        decoder.finish(cutByDelimiter: cutByDelimiter) { lines.feed($0) }
+        return lines.finish()
+    }
+}
+
+/// Step 3: lines without trailing white space, empty lines at the end
+/// dropped. Written to SHA-256 through a 64 KiB buffer (one libgcrypt call
+/// per line costs more than the hash itself).
+struct LineNormalizer {
+    private var sha: SHA256
+    private var buffer: [UInt8] = []
+    /// White space since the last other byte of this line: trailing, unless
+    /// more text follows.
+    private var space: [UInt8] = []
+    /// When `space` outgrows its buffer: the state as if it were not trailing.
+    private var spaceWritten: SHA256? = nil
+    private var lineHasText = false
+    private var emptyLines = 0
+    private var afterCR = false
+
+    init(sha: SHA256) {
+        self.sha = sha
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// Bytes of one line, without line breaks.
+    mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var last = bytes.count
+        while last > 0, ASCII.isWhitespace(bytes[last - 1]) { last -= 1 }
+        if last > 0 {
+            if let s = spaceWritten {
+                sha = s
+                spaceWritten = nil
+            } else if !lineHasText {
+                for _ in 0..<emptyLines { buffer.append(ASCII.lf) }
+            }
+            emptyLines = 0
+            if !space.isEmpty {
+                buffer += space
+                space.removeAll(keepingCapacity: true)
+            }
+            write(UnsafeBufferPointer(rebasing: bytes[..<last]))
+            lineHasText = true
+        }
+        if last < bytes.count {
+            space += bytes[last...]
+            if space.count > 1 << 16 { spillSpace() }
+        }
+    }
+
+    mutating func lineBreak() {
+        if lineHasText { buffer.append(ASCII.lf) } else { emptyLines += 1 }
+        lineHasText = false
+        if !space.isEmpty { space.removeAll(keepingCapacity: true) }
+        spaceWritten = nil
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Decoded content, line breaks (LF, CRLF, CR) included.
+    mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            guard b == ASCII.lf || b == ASCII.cr else { continue }
+            if i > start { text(UnsafeBufferPointer(rebasing: bytes[start..<i])) }
+            if !(b == ASCII.lf && afterCR && i == start) { lineBreak() }
+            afterCR = b == ASCII.cr
+            start = i + 1
+        }
+        if start < bytes.count {
+            afterCR = false
+            text(UnsafeBufferPointer(rebasing: bytes[start...]))
+        }
+    }
+
+    /// The hash state with every line in it.
+    mutating func finish() -> SHA256 {
+        if lineHasText { buffer.append(ASCII.lf) }
+        flush()
+        return sha
+    }
+
+    private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if buffer.count + bytes.count > 1 << 16 { flush() }
+        if bytes.count >= 1 << 16 { sha.update(UnsafeRawBufferPointer(bytes)) } else { buffer += bytes }
+    }
+
+    private mutating func flush() {
+        buffer.withUnsafeBytes { sha.update($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// A pathological run of white space: hash it on a copy, kept in case
+    /// text follows, instead of holding it all.
+    private mutating func spillSpace() {
+        flush()
+        if spaceWritten == nil {
+            let copy = sha.copy()
+            if !lineHasText { copy.update(Array(repeating: ASCII.lf, count: emptyLines)) }
+            spaceWritten = copy
+        }
+        spaceWritten!.update(space)
+        space.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Undoes a Content-Transfer-Encoding line by line; the line break after
+/// the last line waits for `finish`, which drops it when a delimiter owns it.
+struct BodyDecoder {
+    private enum Kind {
+        case identity
+        case base64(Base64Decoder)
+        case quotedPrintable(QPDecoder)
+    }
+    private var kind: Kind
+    private var pendingLF = false
+
+    init(_ encoding: TransferEncoding) {
+        switch encoding {
+        case .base64: kind = .base64(Base64Decoder())
+        case .quotedPrintable: kind = .quotedPrintable(QPDecoder())
+        default: kind = .identity
+        }
+    }
+
+    var isIdentity: Bool {
+        if case .identity = kind { return true }
+        return false
+    }
+
+    mutating func line(_ piece: LinePiece, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        switch kind {
+        case .identity:
+            if pendingLF { [ASCII.lf].withUnsafeBufferPointer(emit) }
+            emit(piece.content)
+            pendingLF = piece.terminated
+        // Each decoder is moved out and back, so that its buffer is never
+        // shared (and copied) while it works.
+        case .base64(var d):
+            kind = .identity
+            d.decode(piece.content, emit)
+            kind = .base64(d)
+        case .quotedPrintable(var d):
+            kind = .identity
+            d.line(piece, emit)
+            kind = .quotedPrintable(d)
+        }
+    }
+
+    mutating func finish(cutByDelimiter: Bool, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        switch kind {
+        case .identity:
+            if pendingLF && !cutByDelimiter { [ASCII.lf].withUnsafeBufferPointer(emit) }
+        case .base64(var d):
+            kind = .identity
+            d.finish(emit)
+            kind = .base64(d)
+        case .quotedPrintable(var d):
+            kind = .identity
+            d.finish(cutByDelimiter: cutByDelimiter, emit)
+            kind = .quotedPrintable(d)
+        }
+        pendingLF = false
     }
 }

@@ -11,7 +11,10 @@ public enum ProofNames {
 
     /// Whether an entity is one of the two proof parts (excluded from the hash).
     static func isProofPart(_ entity: MIMEEntity) -> Bool {
-        let t = entity.contentType.mediaType
-        return t == statementType || t == clearsignType
+        isProofType(entity.contentType.mediaType)
+    }
+
+    static func isProofType(_ mediaType: String) -> Bool {
+        mediaType == statementType || mediaType == clearsignType
     }
 }

@@ -1,71 +1,182 @@
-// Copies MIME entities into bouncesign's output, re-encoding the leaves that
-// would not survive transit (see MessageSigner's rules).
+// bouncesign's second reading of a message: writes the body out, copying
+// every entity as it is except those the survey marked for re-encoding, and
+// closes the message with the proof parts (see MessageSigner's rules).
 
-enum BodyRewriter {
-    /// Writes a multipart's preamble and parts (not its closing delimiter).
-    static func writeParts(of entity: MIMEEntity, skippingProof: Bool, into w: inout MailWriter) {
-        let boundary = entity.contentType.parameters["boundary"] ?? ""
-        w.raw(entity.preamble)
-        var first = true
-        for part in entity.parts where !(skippingProof && ProofNames.isProofPart(part)) {
-            w.text(first ? "--\(boundary)\n" : "\n--\(boundary)\n")
-            first = false
-            writeEntity(part, fields: part.header.fields, isTop: false, into: &w)
+/// What the second reading needs to know.
+struct RewritePlan {
+    /// The message is a multipart/mixed with parts: the proof parts join them.
+    var mixed: Bool
+    /// The delimiter the proof parts go behind.
+    var boundary: String
+    var rewrite: Set<Int>
+    var textIsUTF8: Bool
+    /// The proof parts and the closing delimiter.
+    var tail: [UInt8]
+}
+
+/// Writes the body of the signed message as a `MIMEScanner` reads the original.
+struct BodyRewriter: MIMEScanVisitor {
+    let plan: RewritePlan
+    let out: MailOutput
+
+    private enum Mode {
+        /// A proof part left out (with everything in it).
+        case skip
+        /// Copied as it is. `root`: the entity whose header was written anew.
+        case copy(root: Bool)
+        case reencode(BodyDecoder, BodyEncoder)
+        /// A multipart whose delimiters are written anew (`top`: the message).
+        case multipart(boundary: String, partsWritten: Int, closed: Bool, top: Bool)
+    }
+    private var modes: [Mode] = []
+    /// Copying holds back each line end until the next line: a delimiter
+    /// written anew brings its own.
+    private var pendingLF = false
+
+    init(plan: RewritePlan, out: MailOutput) {
+        self.plan = plan
+        self.out = out
+    }
+
+    mutating func begin(_ e: ScannedEntity) {
+        switch modes.last {
+        case .skip:
+            modes.append(.skip)
+        case .copy:
+            copyPendingLF()
+            out.write(e.rawHeader)
+            modes.append(.copy(root: false))
+        case .multipart(let boundary, let written, let closed, let top):
+            if top && e.isTopLevelProofPart {
+                modes.append(.skip)
+                return
+            }
+            modes[modes.count - 1] = .multipart(boundary: boundary, partsWritten: written + 1, closed: closed, top: top)
+            out.write(written == 0 ? "--\(boundary)\n" : "\n--\(boundary)\n")
+            start(e, fields: e.header.fields, isTop: false)
+        case .reencode:
+            break  // not reached: a leaf has no parts
+        case nil:
+            if plan.mixed {
+                modes.append(.multipart(boundary: plan.boundary, partsWritten: 0, closed: false, top: true))
+            } else {
+                out.write("--\(plan.boundary)\n")
+                start(e, fields: e.header.fields.filter(MessageSigner.isContentField), isTop: true)
+            }
         }
     }
 
-    /// Writes an entity with the given header fields.
-    static func writeEntity(_ e: MIMEEntity, fields: [HeaderField], isTop: Bool, into w: inout MailWriter) {
-        if isProtected(e) || !needsRewrite(e) {
-            for f in fields { w.field(f) }
-            w.text("\n")
-            w.raw(e.body)
+    private mutating func start(_ e: ScannedEntity, fields: [HeaderField], isTop: Bool) {
+        guard plan.rewrite.contains(e.ordinal) else {
+            writeFields(fields)
+            out.newline()
+            pendingLF = false
+            modes.append(.copy(root: true))
             return
         }
-        if e.contentType.isMultipart {
-            for f in fields { w.field(f) }
-            w.text("\n")
-            writeParts(of: e, skippingProof: false, into: &w)
-            w.text("\n--\(e.contentType.parameters["boundary"] ?? "")--\n")
-            w.raw(e.epilogue)
+        if e.isMultipart {
+            writeFields(fields)
+            out.newline()
+            let boundary = String(decoding: e.boundary, as: UTF8.self)
+            modes.append(.multipart(boundary: boundary, partsWritten: 0, closed: false, top: false))
             return
         }
-        let decoded = e.decodedBody
         let asText = e.contentType.type == "text"
-        for f in fields where !f.is("Content-Transfer-Encoding") { w.field(f) }
+        writeFields(fields.filter { !$0.is("Content-Transfer-Encoding") })
         if isTop && e.header.first("Content-Type") == nil {
-            let utf8 = String(validating: decoded, as: UTF8.self) != nil
-            w.text("Content-Type: text/plain; charset=\(utf8 ? "utf-8" : "unknown-8bit")\n")
+            out.write("Content-Type: text/plain; charset=\(plan.textIsUTF8 ? "utf-8" : "unknown-8bit")\n")
         }
-        w.text("Content-Transfer-Encoding: \(asText ? "quoted-printable" : "base64")\n\n")
-        w.bytes += asText ? QuotedPrintable.encode(decoded) : Base64.encodeLines(decoded)
+        out.write("Content-Transfer-Encoding: \(asText ? "quoted-printable" : "base64")\n\n")
+        modes.append(.reencode(BodyDecoder(e.encoding), asText ? .quotedPrintable(QPEncoder()) : .base64(Base64LineEncoder())))
     }
 
-    /// Subtrees copied byte for byte: signatures over them must still verify.
-    private static func isProtected(_ e: MIMEEntity) -> Bool {
-        let t = e.contentType
-        return t.type == "message" || t.mediaType == "multipart/signed" || t.mediaType == "multipart/encrypted"
-            || (t.isMultipart && e.parts.isEmpty)
-    }
-
-    /// Whether the entity, or a leaf below it, must be re-encoded.
-    private static func needsRewrite(_ e: MIMEEntity) -> Bool {
-        if isProtected(e) { return false }
-        if e.contentType.isMultipart { return e.parts.contains(where: needsRewrite) }
-        return !isTransitSafe(e.body)
-    }
-
-    /// 7-bit, no NUL, lines of at most 998 bytes, none starting "." or "From ".
-    static func isTransitSafe(_ body: ArraySlice<UInt8>) -> Bool {
-        var pos = body.startIndex
-        while let line = body.line(at: pos) {
-            let c = line.content
-            if c.count > 998 { return false }
-            if let first = c.first, body[first] == ASCII.dot { return false }
-            if body.hasPrefix("From ", in: c, caseInsensitive: false) { return false }
-            if body[c].contains(where: { $0 >= 0x80 || $0 == 0 }) { return false }
-            pos = line.next
+    mutating func bodyLine(_ line: LinePiece) {
+        switch modes[modes.count - 1] {
+        case .copy: copy(line)
+        case .reencode(var decoder, var encoder):
+            modes[modes.count - 1] = .skip
+            decoder.line(line) { encoder.encode($0, into: out) }
+            modes[modes.count - 1] = .reencode(decoder, encoder)
+        case .skip, .multipart: break
         }
-        return true
+    }
+
+    mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
+        switch modes[modes.count - 1] {
+        case .copy: copy(line)
+        case .multipart(let boundary, let written, _, let top):
+            switch role {
+            case .preamble:
+                out.write(line.content)
+                if line.terminated { out.newline() }
+            case .delimiter: break  // written anew before each part
+            case .closeDelimiter:
+                if top { out.write(plan.tail) } else { out.write("\n--\(boundary)--\n") }
+                modes[modes.count - 1] = .multipart(boundary: boundary, partsWritten: written, closed: true, top: top)
+                pendingLF = false
+            case .epilogue: copy(line)
+            }
+        case .skip, .reencode: break
+        }
+    }
+
+    mutating func end(_ e: ScannedEntity, cutByDelimiter: Bool) {
+        switch modes.removeLast() {
+        case .skip: break
+        case .copy(let root):
+            if root {
+                if !cutByDelimiter { copyPendingLF() }
+                pendingLF = false
+            }
+        case .reencode(var decoder, var encoder):
+            decoder.finish(cutByDelimiter: cutByDelimiter) { encoder.encode($0, into: out) }
+            encoder.finish(into: out)
+        case .multipart(let boundary, _, let closed, let top):
+            if !closed { if top { out.write(plan.tail) } else { out.write("\n--\(boundary)--\n") } }
+            if !cutByDelimiter { copyPendingLF() }
+            pendingLF = false
+        }
+        if e.ordinal == 0 && !plan.mixed { out.write(plan.tail) }
+    }
+
+    private mutating func copy(_ line: LinePiece) {
+        copyPendingLF()
+        out.write(line.content)
+        pendingLF = line.terminated
+    }
+
+    private mutating func copyPendingLF() {
+        if pendingLF { out.newline() }
+        pendingLF = false
+    }
+
+    private func writeFields(_ fields: [HeaderField]) {
+        for f in fields { MessageSigner.write(f, to: out) }
+    }
+}
+
+/// Quoted-printable for text, base64 for the rest.
+enum BodyEncoder {
+    case quotedPrintable(QPEncoder)
+    case base64(Base64LineEncoder)
+
+    mutating func encode(_ bytes: UnsafeBufferPointer<UInt8>, into out: MailOutput) {
+        switch self {
+        case .quotedPrintable(var e):
+            self = .base64(Base64LineEncoder())
+            e.encode(bytes) { out.write($0) }
+            self = .quotedPrintable(e)
+        case .base64(var e):
+            self = .quotedPrintable(QPEncoder())
+            e.encode(bytes) { out.write($0) }
+            self = .base64(e)
+        }
+    }
+
+    mutating func finish(into out: MailOutput) {
+        switch self {
+        case .quotedPrintable(var e): e.finish { out.write($0) }
+        case .base64(var e): e.finish { out.write($0) }
+        }
     }
 }

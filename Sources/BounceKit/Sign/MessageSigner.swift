@@ -7,16 +7,37 @@
 // signature must still verify). Other leaves holding 8-bit bytes, NUL, lines
 // over 998 bytes, or lines starting with "." or "From " are re-encoded
 // (text as quoted-printable, the rest as base64) so that no relay needs to.
+//
+// The message is read twice, streaming, in bounded memory: first to hash it
+// and find what must be re-encoded (SignSurvey), then, once the statement is
+// signed, to write it out (BodyRewriter). The hash is taken over the message
+// as given; the canonical form does not change under the re-encoding and
+// wrapping above, which the round-trip tests check against bouncecheck.
 
-/// The message with its proof, and what went into the proof.
-public struct SignedMessage: Sendable {
-    /// The new header block, the body parts, and the proof parts that close
-    /// the message: kept apart so that a large body is never copied again.
-    public var head: [UInt8], body: [UInt8], tail: [UInt8]
-    /// The whole message (a copy).
-    public var bytes: [UInt8] { head + body + tail }
-    public var statement: Statement
+/// A message read and signed, ready to be written out.
+public struct PreparedMessage {
+    public let statement: Statement
     /// Whether bouncesign had to add a Message-ID.
+    public let addedMessageID: Bool
+    let source: MessageSource
+    let head: [UInt8]
+    let plan: RewritePlan
+    let limits: Limits
+
+    /// Writes the signed message: the new header, then the body read again.
+    public func write(to out: MailOutput) throws(FileIO.Failure) {
+        out.write(head)
+        var scanner = MIMEScanner(visitor: BodyRewriter(plan: plan, out: out), limits: limits)
+        try source.read { scanner.feed($0) }
+        scanner.finish()
+        try out.flush()
+    }
+}
+
+/// A signed message in memory (tests, the fuzzer).
+public struct SignedMessage {
+    public var bytes: [UInt8]
+    public var statement: Statement
     public var addedMessageID: Bool
 }
 
@@ -32,63 +53,69 @@ public struct MessageSigner {
         self.limits = limits
     }
 
-    public func sign(_ input: [UInt8], now: Int) throws(SignError) -> SignedMessage {
-        let message = MIMEEntity.parse(input, limits: limits)
-        let (messageID, addedID) = try messageID(of: message, now: now)
-        let boundary = newBoundary(avoiding: input)
-        let mixed = message.contentType.mediaType == "multipart/mixed" && !message.parts.isEmpty
-        let outerBoundary = mixed ? (message.contentType.parameters["boundary"] ?? boundary) : boundary
+    /// Reads the message, hashes it and signs the statement; nothing is
+    /// written yet, so a failure here leaves no half-sent message.
+    public func prepare(_ source: MessageSource, now: Int) throws(SignError) -> PreparedMessage {
+        var scanner = MIMEScanner(visitor: SurveyAndHash(survey: SignSurvey(limits: limits)), limits: limits)
+        do { try source.read { scanner.feed($0) } } catch { throw .input(error) }
+        scanner.finish()
+        let survey = scanner.visitor.survey
+        guard let message = survey.message else { throw .input(.failed("no message")) }  // begun at the first line
+        let (messageID, addedID) = try messageID(of: message.header, now: now)
+        let mixed = message.isMultipart && message.contentType.mediaType == "multipart/mixed" && survey.topLevelParts > 0
+        // 96 random bits: a message cannot hold the boundary by chance.
+        let boundary = mixed ? String(decoding: message.boundary, as: UTF8.self) : "=_bouncesign_\(Crypto.randomBytes(12).hex)"
 
-        var body = MailWriter()
-        if mixed {
-            BodyRewriter.writeParts(of: message, skippingProof: true, into: &body)
-        } else {
-            body.text("--\(outerBoundary)\n")
-            BodyRewriter.writeEntity(
-                message, fields: message.header.fields.filter(Self.isContentField),
-                isTop: true, into: &body)
-        }
         let statement = Statement(
             timestamp: now, nonce: Crypto.randomBytes(16).hex, messageID: messageID,
-            canonicalization: CanonicalBody.name,
-            bodyHash: Self.hash(body: body.bytes, boundary: outerBoundary))
+            canonicalization: CanonicalBody.name, bodyHash: scanner.visitor.hasher.digest())
         let text = Array(statement.text.utf8)
         let clearsigned: [UInt8]
         do { clearsigned = try signer.clearsign(text) } catch { throw .gpg(error) }
 
-        var out = MailWriter()
-        out.field(ProofHeader.field(clearsigned: clearsigned))
+        let head = MailOutput()
+        head.write(ProofHeader.field(clearsigned: clearsigned).raw)
+        head.newline()
         for f in message.header.fields where !f.is(ProofNames.header) && (mixed || !Self.isContentField(f)) {
-            out.field(f)
+            Self.write(f, to: head)
         }
-        if message.header.first("MIME-Version") == nil { out.text("MIME-Version: 1.0\n") }
-        if addedID { out.text("Message-ID: \(messageID)\n") }
-        if !mixed { out.text("Content-Type: multipart/mixed; boundary=\"\(outerBoundary)\"\n") }
-        out.text("\n")
-        var tail = MailWriter()
-        tail.text("\n--\(outerBoundary)\n")
-        tail.text(Self.proofPart(type: ProofNames.statementType, file: "bounce-statement.txt", content: text))
-        tail.text("\n--\(outerBoundary)\n")
-        tail.text(Self.proofPart(type: ProofNames.clearsignType, file: "bounce-statement.asc", content: clearsigned))
-        tail.text("\n--\(outerBoundary)--\n")
-        if mixed { tail.raw(message.epilogue) }
-        return SignedMessage(
-            head: out.bytes, body: body.bytes, tail: tail.bytes, statement: statement,
-            addedMessageID: addedID)
+        if message.header.first("MIME-Version") == nil { head.write("MIME-Version: 1.0\n") }
+        if addedID { head.write("Message-ID: \(messageID)\n") }
+        if !mixed { head.write("Content-Type: multipart/mixed; boundary=\"\(boundary)\"\n") }
+        head.newline()
+        let tail =
+            "\n--\(boundary)\n"
+            + Self.proofPart(type: ProofNames.statementType, file: "bounce-statement.txt", content: text)
+            + "\n--\(boundary)\n"
+            + Self.proofPart(type: ProofNames.clearsignType, file: "bounce-statement.asc", content: clearsigned)
+            + "\n--\(boundary)--\n"
+        let plan = RewritePlan(
+            mixed: mixed, boundary: boundary, rewrite: survey.rewrite, textIsUTF8: survey.textIsUTF8,
+            tail: Array(tail.utf8))
+        return PreparedMessage(
+            statement: statement, addedMessageID: addedID, source: source, head: head.bytes, plan: plan,
+            limits: limits)
     }
 
-    /// The body hash exactly as bouncecheck will compute it: over the parts
-    /// as written, parsed back.
-    static func hash(body: [UInt8], boundary: String) -> [UInt8] {
-        let parser = MIMEParser(limits: .standard)
-        let parts = parser.splitMultipart(body[...], boundary: Array(boundary.utf8)).parts.map {
-            parser.entity(body[$0], defaultType: .textPlain, depth: 1)
-        }
-        return CanonicalBody.hash(parts: parts)
+    /// Signs a message held in memory.
+    public func sign(_ input: [UInt8], now: Int) throws(SignError) -> SignedMessage {
+        let prepared = try prepare(MessageSource(bytes: input), now: now)
+        let out = MailOutput()
+        do { try prepared.write(to: out) } catch { throw .input(error) }
+        return SignedMessage(bytes: out.bytes, statement: prepared.statement, addedMessageID: prepared.addedMessageID)
     }
 
     static func isContentField(_ f: HeaderField) -> Bool {
         f.name.asciiLowercased.hasPrefix("content-")
+    }
+
+    /// A header field as it came (line ends made LF), and its line end.
+    static func write(_ f: HeaderField, to out: MailOutput) {
+        LineSplitter.lines(of: f.raw) { line in
+            out.write(line.content)
+            if line.terminated { out.newline() }
+        }
+        out.newline()
     }
 
     private static func proofPart(type: String, file: String, content: [UInt8]) -> String {
@@ -102,19 +129,37 @@ public struct MessageSigner {
         """
     }
 
-    private func messageID(of message: MIMEEntity, now: Int) throws(SignError) -> (String, Bool) {
-        if let raw = message.header["Message-ID"] {
+    private func messageID(of header: Header, now: Int) throws(SignError) -> (String, Bool) {
+        if let raw = header["Message-ID"] {
             guard let id = MessageID.normalize(raw) else { throw .unusableMessageID(raw) }
             return (id, false)
         }
         return ("<\(now).\(Crypto.randomBytes(8).hex)@\(hostname)>", true)
     }
+}
 
-    private func newBoundary(avoiding input: [UInt8]) -> String {
-        while true {
-            let b = "=_bouncesign_\(Crypto.randomBytes(12).hex)"
-            if input.firstIndex(of: Array(b.utf8), from: 0) == nil { return b }
-        }
+/// The first reading's two visitors in one.
+private struct SurveyAndHash: MIMEScanVisitor {
+    var survey: SignSurvey
+    var hasher = CanonicalHasher()
+
+    mutating func begin(_ entity: ScannedEntity) {
+        survey.begin(entity)
+        hasher.begin(entity)
+    }
+
+    mutating func bodyLine(_ line: LinePiece) {
+        survey.bodyLine(line)
+        hasher.bodyLine(line)
+    }
+
+    mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
+        hasher.structureLine(line, role, of: multipart)
+    }
+
+    mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool) {
+        survey.end(entity, cutByDelimiter: cutByDelimiter)
+        hasher.end(entity, cutByDelimiter: cutByDelimiter)
     }
 }
 

@@ -87,17 +87,22 @@ public enum FileIO {
     }
 
     /// Writes all of `bytes` to a descriptor.
-    public static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) throws(Failure) {
-        let failure: Failure? = bytes.withUnsafeBytes { buf in
-            var done = 0
-            while done < buf.count {
-                let n = write(fd, buf.baseAddress! + done, buf.count - done)  // count > 0: base is non-nil
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return lastError()
-                }
-                done += n
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) {
+        guard let base = bytes.baseAddress else { return }
+        var done = 0
+        while done < bytes.count {
+            let n = write(fd, base + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw lastError()
             }
+            done += n
+        }
+    }
+
+    public static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) throws(Failure) {
+        let failure: Failure? = bytes.withUnsafeBufferPointer { buf in
+            do throws(Failure) { try writeAll(fd, buf) } catch { return error }
             return nil
         }
         if let failure { throw failure }

@@ -9,8 +9,12 @@ public enum Subprocess {
         case signalled(Int32)
     }
 
-    /// Runs `argv`, writes `input` (in pieces) to its standard input, waits for it.
-    public static func run(_ argv: [String], input: [[UInt8]]) throws(FileIO.Failure) -> Outcome {
+    /// Runs `argv`, hands its standard input to `writeInput`, waits for it.
+    /// If `writeInput` fails the command is killed before it sees the end
+    /// of its input: it must never take a cut message for a whole one.
+    public static func run(
+        _ argv: [String], writeInput: (Int32) throws(FileIO.Failure) -> Void
+    ) throws(FileIO.Failure) -> Outcome {
         guard let path = argv.first else { throw .failed("no command given") }
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { throw FileIO.lastError() }
@@ -34,11 +38,9 @@ public enum Subprocess {
         }
         // A command that exits early closes the pipe: its exit status says why.
         let oldPipe = signal(SIGPIPE, SIG_IGN)
-        let writeFailure: FileIO.Failure?
-        do {
-            for piece in input { try FileIO.writeAll(fds[1], piece) }
-            writeFailure = nil
-        } catch { writeFailure = error }
+        var writeFailure: FileIO.Failure? = nil
+        do { try writeInput(fds[1]) } catch { writeFailure = error }
+        if writeFailure != nil { kill(pid, SIGKILL) }
         close(fds[1])
         signal(SIGPIPE, oldPipe)
         var status: Int32 = 0
@@ -46,7 +48,7 @@ public enum Subprocess {
             guard errno == EINTR else { throw FileIO.lastError() }
         }
         let outcome: Outcome = (status & 0x7F) == 0 ? .exited((status >> 8) & 0xFF) : .signalled(status & 0x7F)
-        if outcome == .exited(0), let writeFailure { throw writeFailure }
+        if let writeFailure, outcome == .exited(0) || outcome == .signalled(SIGKILL) { throw writeFailure }
         return outcome
     }
 }
@@ -69,6 +71,12 @@ public enum Host {
         sigemptyset(&set)
         for s in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, s) }
         sigprocmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// Where temporary files go: $TMPDIR, or /tmp.
+    public static var temporaryDirectory: String {
+        guard let t = getenv("TMPDIR"), t.pointee != 0 else { return "/tmp" }
+        return String(cString: t)
     }
 
     /// Seconds since the epoch.

@@ -1,0 +1,265 @@
+// A streaming MIME parser: reads a message chunk by chunk and tells a
+// visitor, line by line, which entity each line belongs to. Memory stays
+// bounded (one header block per open entity, one unfinished line), so
+// bouncesign can hash and rewrite messages of any size, and bouncecheck
+// hashes returned originals with the very same code.
+//
+// It reads mail the way `MIMEParser` does (same header rules through
+// `HeaderReader`, same delimiter rules, same limits), with two differences
+// that only matter for messages no mail program writes:
+// - message/rfc822 and message/global parts are leaves: nothing that uses
+//   the scanner looks inside them;
+// - a line longer than `LineSplitter.maxLine` is never a delimiter, and in a
+//   header block it ends the header (the rest is body).
+
+/// An entity as the scanner reports it, once its header block is read.
+final class ScannedEntity {
+    /// 0 for the message, then 1, 2, ... in document order.
+    let ordinal: Int
+    let depth: Int
+    /// The ordinal of the enclosing multipart; nil for the message.
+    let parent: Int?
+    let header: Header
+    /// The header block as read, line ends as LF, blank line included if
+    /// there was one.
+    let rawHeader: [UInt8]
+    let contentType: ContentType
+    let encoding: TransferEncoding
+    /// Whether the scanner reads it as a multipart (parts follow); if not,
+    /// every line of its body is leaf content.
+    let isMultipart: Bool
+    let boundary: [UInt8]
+
+    init(
+        ordinal: Int, depth: Int, parent: Int?, header: Header, rawHeader: [UInt8], contentType: ContentType,
+        encoding: TransferEncoding, isMultipart: Bool, boundary: [UInt8]
+    ) {
+        self.ordinal = ordinal
+        self.depth = depth
+        self.parent = parent
+        self.header = header
+        self.rawHeader = rawHeader
+        self.contentType = contentType
+        self.encoding = encoding
+        self.isMultipart = isMultipart
+        self.boundary = boundary
+    }
+
+    /// Whether this is one of the two proof parts directly under the message.
+    var isTopLevelProofPart: Bool {
+        parent == 0 && ProofNames.isProofType(contentType.mediaType)
+    }
+}
+
+/// The lines of a multipart that are not inside one of its parts.
+enum StructureLine {
+    case preamble, delimiter, closeDelimiter, epilogue
+}
+
+/// What a `MIMEScanner` reports.
+protocol MIMEScanVisitor {
+    /// An entity's header block has been read; its body lines follow.
+    mutating func begin(_ entity: ScannedEntity)
+    /// A line of the open leaf's body (still transfer-encoded).
+    mutating func bodyLine(_ line: LinePiece)
+    /// A line of a multipart (by ordinal) outside its parts.
+    mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int)
+    /// The entity is over. `cutByDelimiter`: it ended at a delimiter line of
+    /// an enclosing multipart, which owns the line end before it (RFC 2046
+    /// §5.1.1), so the entity's last line is not terminated after all.
+    mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool)
+}
+
+/// Streams a message through a `MIMEScanVisitor`.
+struct MIMEScanner<Visitor: MIMEScanVisitor> {
+    var visitor: Visitor
+    let limits: Limits
+    /// Defects found anywhere in the message.
+    private(set) var defects: Set<MIMEDefect> = []
+
+    private var splitter = LineSplitter()
+    private var frames: [Frame] = []
+    private var nextOrdinal = 0
+    /// The previous piece was part of a longer line.
+    private var midLine = false
+
+    private enum Phase { case header, leaf, preamble, inPart, epilogue }
+
+    private struct Frame {
+        var phase = Phase.header
+        let ordinal: Int, depth: Int, parent: Int?
+        let defaultType: ContentType
+        var reader: HeaderReader
+        var rawHeader: [UInt8] = []
+        var fieldRanges: [(name: String, range: Range<Int>)] = []
+        var entity: ScannedEntity? = nil
+    }
+
+    init(visitor: Visitor, limits: Limits = .standard) {
+        self.visitor = visitor
+        self.limits = limits
+        push(depth: 0, parent: nil, defaultType: .textPlain)
+    }
+
+    mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) {
+        var s = splitter
+        splitter = LineSplitter()
+        s.feed(chunk) { accept($0) }
+        splitter = s
+    }
+
+    /// Ends the message: the last unterminated line, then every open entity.
+    mutating func finish() {
+        var s = splitter
+        splitter = LineSplitter()
+        s.finish { accept($0) }
+        while !frames.isEmpty { endTop(cutByDelimiter: false) }
+    }
+
+    /// Scans a message held in memory.
+    static func scan(_ bytes: ArraySlice<UInt8>, visitor: Visitor, limits: Limits = .standard) -> Self {
+        var scanner = Self(visitor: visitor, limits: limits)
+        bytes.withUnsafeBufferPointer { scanner.feed($0) }
+        scanner.finish()
+        return scanner
+    }
+
+    // MARK: lines
+
+    private mutating func accept(_ line: LinePiece) {
+        let continuation = midLine
+        midLine = line.continues
+        if !continuation, !line.continues, let (k, close) = delimiter(line) {
+            while frames.count > k + 1 { endTop(cutByDelimiter: true) }
+            let entity = frames[k].entity!  // a multipart in its body: begun
+            visitor.structureLine(line, close ? .closeDelimiter : .delimiter, of: entity.ordinal)
+            if close {
+                frames[k].phase = .epilogue
+            } else {
+                frames[k].phase = .inPart
+                push(
+                    depth: entity.depth + 1, parent: entity.ordinal,
+                    defaultType: entity.contentType.subtype == "digest" ? .messageRFC822 : .textPlain)
+            }
+            return
+        }
+        route(line)
+    }
+
+    /// Hands a line to the innermost open entity.
+    private mutating func route(_ line: LinePiece) {
+        let top = frames.count - 1
+        switch frames[top].phase {
+        case .header:
+            if readHeaderLine(line) { return }
+            route(line)  // the header ended before this line: it is body
+        case .leaf: visitor.bodyLine(line)
+        case .preamble: visitor.structureLine(line, .preamble, of: frames[top].ordinal)
+        case .epilogue: visitor.structureLine(line, .epilogue, of: frames[top].ordinal)
+        case .inPart: break  // not reached: a part's frame is on top
+        }
+    }
+
+    /// Takes a header-block line; false if the body starts with it.
+    private mutating func readHeaderLine(_ line: LinePiece) -> Bool {
+        let top = frames.count - 1
+        let step =
+            line.continues ? .bodyStartsHere(.tooLarge) : frames[top].reader.step(line.content, inputLength: line.inputLength)
+        switch step {
+        case .skipped, .continuation, .field:
+            let start = frames[top].rawHeader.count
+            frames[top].rawHeader.append(contentsOf: line.content)
+            if case .field(let name) = step {
+                frames[top].fieldRanges.append((name, start..<frames[top].rawHeader.count))
+            } else if case .continuation = step, let last = frames[top].fieldRanges.indices.last {
+                frames[top].fieldRanges[last].range = frames[top].fieldRanges[last].range.lowerBound..<frames[top].rawHeader.count
+            }
+            frames[top].rawHeader.append(ASCII.lf)
+            return true
+        case .end:
+            frames[top].rawHeader.append(ASCII.lf)
+            beginBody()
+            return true
+        case .bodyStartsHere(let defect):
+            defects.insert(.header(defect))
+            beginBody()
+            return false
+        }
+    }
+
+    /// Whether `line` is a delimiter of an open multipart: the outermost
+    /// first, as `MIMEParser` splits the outer body before the inner ones.
+    private func delimiter(_ line: LinePiece) -> (frame: Int, close: Bool)? {
+        let c = line.content
+        guard c.count >= 2, c[0] == ASCII.dash, c[1] == ASCII.dash else { return nil }
+        for k in frames.indices where frames[k].phase == .preamble || frames[k].phase == .inPart {
+            if let close = Self.delimiterKind(c, frames[k].entity!.boundary) { return (k, close) }
+        }
+        return nil
+    }
+
+    /// "--boundary" (false) or "--boundary--" (true), then only white space.
+    static func delimiterKind(_ c: UnsafeBufferPointer<UInt8>, _ boundary: [UInt8]) -> Bool? {
+        let need = 2 + boundary.count
+        guard c.count >= need, c[0] == ASCII.dash, c[1] == ASCII.dash,
+            UnsafeBufferPointer(rebasing: c[2..<need]).elementsEqual(boundary)
+        else { return nil }
+        var rest = need
+        var close = false
+        if rest + 1 < c.count, c[rest] == ASCII.dash, c[rest + 1] == ASCII.dash {
+            close = true
+            rest += 2
+        }
+        while rest < c.count {
+            guard ASCII.isWhitespace(c[rest]) else { return nil }
+            rest += 1
+        }
+        return close
+    }
+
+    // MARK: entities
+
+    private mutating func push(depth: Int, parent: Int?, defaultType: ContentType) {
+        frames.append(
+            Frame(
+                ordinal: nextOrdinal, depth: depth, parent: parent, defaultType: defaultType, reader: HeaderReader(limits: limits)
+            ))
+        if nextOrdinal >= limits.maxParts { defects.insert(.tooComplex) }
+        nextOrdinal += 1
+    }
+
+    /// The header block is complete: decide what the entity is.
+    private mutating func beginBody() {
+        let top = frames.count - 1
+        let f = frames[top]
+        let fields = f.fieldRanges.map { HeaderField(name: $0.name, raw: f.rawHeader[$0.range]) }
+        let header = Header(fields: fields)
+        let type = header["Content-Type"].flatMap(ContentType.init) ?? f.defaultType
+        var boundary: [UInt8] = []
+        if type.isMultipart {
+            if f.depth >= limits.maxDepth || f.ordinal >= limits.maxParts {
+                defects.insert(.tooComplex)
+            } else if let b = type.parameters["boundary"], !b.isEmpty, b.utf8.count <= limits.maxBoundaryLength {
+                boundary = Array(b.utf8)
+            } else {
+                defects.insert(.missingBoundary)
+            }
+        }
+        let entity = ScannedEntity(
+            ordinal: f.ordinal, depth: f.depth, parent: f.parent, header: header, rawHeader: f.rawHeader,
+            contentType: type, encoding: TransferEncoding(header["Content-Transfer-Encoding"]),
+            isMultipart: !boundary.isEmpty, boundary: boundary)
+        frames[top].entity = entity
+        frames[top].rawHeader = []
+        frames[top].fieldRanges = []
+        frames[top].phase = entity.isMultipart ? .preamble : .leaf
+        visitor.begin(entity)
+    }
+
+    private mutating func endTop(cutByDelimiter: Bool) {
+        if frames[frames.count - 1].phase == .header { beginBody() }
+        let f = frames.removeLast()
+        if f.phase == .preamble || f.phase == .inPart { defects.insert(.missingClosingDelimiter) }
+        visitor.end(f.entity!, cutByDelimiter: cutByDelimiter)
+    }
+}

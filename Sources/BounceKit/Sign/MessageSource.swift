@@ -1,0 +1,134 @@
+// The message bouncesign signs, read twice in bounded memory: once to hash
+// it, once to write it out signed (the proof goes in the header, so nothing
+// can be written before the whole message is read). Standard input that is
+// a regular file is simply read again; a pipe is copied to a spool file
+// first, created already unlinked (O_TMPFILE) so that nothing is ever left
+// behind in TMPDIR.
+import Glibc
+
+/// A message that can be read more than once.
+public final class MessageSource {
+    private enum Storage {
+        case memory([UInt8])
+        /// A regular file (or the spool): `length` bytes from `start`.
+        case file(fd: Int32, start: off_t, length: off_t?)
+        /// A pipe not read yet, and the spool it will be copied to.
+        case pipe(fd: Int32, spool: Int32)
+    }
+    private var storage: Storage
+    private let ownedFD: Int32?
+    static let chunkSize = 1 << 18
+
+    /// A message held in memory.
+    public init(bytes: [UInt8]) {
+        storage = .memory(bytes)
+        ownedFD = nil
+    }
+
+    /// The message on a descriptor (standard input): read in place if it
+    /// is a regular file, spooled to `spoolDirectory` otherwise.
+    public init(fd: Int32, spoolDirectory: String) throws(FileIO.Failure) {
+        var st = stat()
+        let offset = lseek(fd, 0, SEEK_CUR)
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, offset >= 0 {
+            storage = .file(fd: fd, start: offset, length: nil)
+            ownedFD = nil
+            return
+        }
+        let spool = try Self.openSpool(in: spoolDirectory)
+        storage = .pipe(fd: fd, spool: spool)
+        ownedFD = spool
+    }
+
+    deinit { if let ownedFD { close(ownedFD) } }
+
+    /// Hands over the message chunk by chunk; the first call reads the
+    /// input (spooling it), later calls read it again.
+    public func read(_ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(FileIO.Failure) {
+        switch storage {
+        case .memory(let bytes):
+            bytes.withUnsafeBufferPointer(body)
+        case .file(let fd, let start, let length):
+            let total = try Self.readFile(fd, from: start, length: length, body)
+            storage = .file(fd: fd, start: start, length: total)
+        case .pipe(let fd, let spool):
+            var failure: FileIO.Failure? = nil
+            let total = try Self.readStream(fd) { chunk in
+                guard failure == nil else { return }
+                do throws(FileIO.Failure) { try FileIO.writeAll(spool, chunk) } catch {
+                    failure = .failed("cannot spool the message: \(error.reason)")
+                    return
+                }
+                body(chunk)
+            }
+            if let failure { throw failure }
+            storage = .file(fd: spool, start: 0, length: total)
+        }
+    }
+
+    /// Writes the message out as it came (when it goes unsigned).
+    public func copy(to out: MailOutput) throws(FileIO.Failure) {
+        try read { out.write($0) }
+        try out.flush()
+    }
+
+    // MARK: system calls
+
+    private static func readStream(
+        _ fd: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    ) throws(FileIO.Failure) -> off_t {
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var total: off_t = 0
+        while true {
+            var n = 0
+            repeat {
+                n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            } while n < 0 && errno == EINTR
+            if n < 0 { throw FileIO.lastError() }
+            if n == 0 { return total }
+            total += off_t(n)
+            buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        }
+    }
+
+    private static func readFile(
+        _ fd: Int32, from start: off_t, length: off_t?, _ body: (UnsafeBufferPointer<UInt8>) -> Void
+    ) throws(FileIO.Failure) -> off_t {
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var done: off_t = 0
+        while length.map({ done < $0 }) ?? true {
+            let want = length.map { Swift.min(off_t(chunkSize), $0 - done) } ?? off_t(chunkSize)
+            var n = 0
+            repeat {
+                n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(want), start + done) }
+            } while n < 0 && errno == EINTR
+            if n < 0 { throw FileIO.lastError() }
+            if n == 0 {
+                // The file shrank between two readings: never write a cut message.
+                if let length, done < length { throw .failed("the message file changed while it was read") }
+                break
+            }
+            done += off_t(n)
+            buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        }
+        return done
+    }
+
+    /// O_TMPFILE: Linux's unnamed file, gone when closed (glibc's macro is
+    /// not visible to Swift).
+    private static let openTmpFile = Int32(0o20000000) | O_DIRECTORY
+
+    private static func openSpool(in directory: String) throws(FileIO.Failure) -> Int32 {
+        let fd = open(directory, openTmpFile | O_RDWR | O_CLOEXEC, 0o600)
+        if fd >= 0 { return fd }
+        // File systems without O_TMPFILE: a named file, unlinked at once.
+        var template = Array((directory + "/bouncesign.XXXXXX").utf8CString)
+        let named = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard named >= 0 else {
+            throw .failed("cannot create a spool file in \(directory): \(String(cString: strerror(errno)))")
+        }
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        _ = fcntl(named, F_SETFD, FD_CLOEXEC)
+        return named
+    }
+}
