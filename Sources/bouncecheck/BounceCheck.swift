@@ -77,7 +77,7 @@ struct Run {
             return fail("bouncecheck: cannot decide now: \(why)", .tempFail)
         }
         do {
-            try FileIO.writeAll(1, Annotation.annotate(input, summary: result.summary))
+            for segment in Annotation.segments(input, summary: result.summary) { try FileIO.writeAll(1, segment) }
             try FileIO.copyRest(from: fd, to: 1)
         } catch {
             return fail("bouncecheck: cannot pass the message on: \(error.reason)", .tempFail)

@@ -9,23 +9,29 @@ public enum Annotation {
     public static let fieldName = "Bounce-Check"
 
     public static func annotate(_ input: [UInt8], summary: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(input.count + summary.utf8.count + 32)
+        Array(segments(input, summary: summary).joined())
+    }
+
+    /// The annotated message as pieces to write in turn: the input is
+    /// never copied (it may be 8 MiB).
+    public static func segments(_ input: [UInt8], summary: String) -> [ArraySlice<UInt8>] {
+        var out: [ArraySlice<UInt8>] = []
         var pos = 0
         // Keep an mbox "From " line first, as procmail hands it to filters.
         if let first = input.line(at: 0), input.hasPrefix("From ", in: first.content, caseInsensitive: false) {
-            out += input[0..<first.next]
+            out.append(input[0..<first.next])
             pos = first.next
         }
         let eol: [UInt8] = input.line(at: pos).map { Array(input[$0.content.upperBound..<$0.next]) } ?? [ASCII.lf]
-        out += Array("\(fieldName): \(summary)".utf8) + (eol.isEmpty ? [ASCII.lf] : eol)
+        out.append(ArraySlice(Array("\(fieldName): \(summary)".utf8) + (eol.isEmpty ? [ASCII.lf] : eol)))
         let head = HeaderParser.parse(input[pos...])
         for field in head.header.fields where field.is(fieldName) {
             let start = field.raw.startIndex
-            out += input[pos..<start] + Array("X-Untrusted-".utf8)
+            out.append(input[pos..<start])
+            out.append(ArraySlice("X-Untrusted-".utf8))
             pos = start
         }
-        out += input[pos...]
+        out.append(input[pos...])
         return out
     }
 }

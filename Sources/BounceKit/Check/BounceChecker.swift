@@ -71,9 +71,7 @@ public struct BounceChecker {
     /// rest through): a returned original cut there counts as truncated.
     public func check(_ input: [UInt8], complete: Bool = true) -> CheckResult {
         let cut = !complete || input.count > limits.maxParsedBytes
-        let message = MIMEEntity.parse(
-            input.count > limits.maxParsedBytes ? Array(input.prefix(limits.maxParsedBytes)) : input,
-            limits: limits)
+        let message = MIMEEntity.parse(input.prefix(limits.maxParsedBytes), limits: limits)
         var report = BounceClassifier.classify(message)
         if cut, var original = report.original, original.form == .whole {
             original.form = .truncated

@@ -7,7 +7,7 @@ import Glibc
 /// A buffered writer that remembers its first failure.
 public final class MailOutput {
     private let fd: Int32?
-    private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
     /// The first write that failed; everything after it is dropped.
     public private(set) var failure: FileIO.Failure? = nil
 

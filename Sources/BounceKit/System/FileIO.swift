@@ -54,6 +54,9 @@ public enum FileIO {
     /// Reads at most `limit` bytes; `complete` is false if more remain.
     public static func readPrefix(_ fd: Int32, limit: Int) throws(Failure) -> (bytes: [UInt8], complete: Bool) {
         var out: [UInt8] = []
+        // Reserved, not touched: only the pages read into count, and the
+        // array is never copied as it grows.
+        out.reserveCapacity(limit + 1)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while out.count < limit {
             let want = Swift.min(buffer.count, limit - out.count)
