@@ -14,12 +14,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
-        .systemLibrary(
-            name: "CGPGME", pkgConfig: "gpgme",
-            providers: [.apt(["libgpgme-dev"])]),
-        .systemLibrary(
-            name: "CGcrypt", pkgConfig: "libgcrypt",
-            providers: [.apt(["libgcrypt20-dev"])]),
+        // Headers only (libgpgme-dev, libgcrypt20-dev): the libraries are not
+        // linked but loaded on first use, out of bouncecheck's start-up.
+        // See Sources/CGPGME/shim.h.
+        .systemLibrary(name: "CGPGME"),
+        .systemLibrary(name: "CGcrypt"),
         .target(name: "BounceKit", dependencies: ["CGPGME", "CGcrypt"]),
         .executableTarget(
             name: "bouncesign",

@@ -1,4 +1,5 @@
-// The only file that touches GPGME's C API directly, with GPGData below.
+// GPGME contexts and data buffers. GPGME's functions are called through the
+// table GPGLibrary loads on first use: gpgme_op_sign is gpgme.op_sign.
 // GPGME traps (FACTS.md): compare error codes through gpgme_err_code; a
 // verify "succeeds" on bad, unknown-key and untrusted signatures, so callers
 // must look at each signature; in a read-only home without trustdb it even
@@ -22,48 +23,48 @@ public struct GPGSetup: Sendable, Equatable {
 /// One GPGME context, configured for unattended use.
 final class GPGContext {
     let handle: OpaquePointer
+    /// GPGME's functions.
+    let gpgme: bouncesign_gpgme
 
     init(_ setup: GPGSetup) throws(GPGError) {
-        try GPGContext.initialiseEngine(setup)
+        let gpgme = try GPGLibrary.functions()
+        try GPGContext.initialiseEngine(setup, gpgme)
         var ctx: gpgme_ctx_t?
-        let err = gpgme_new(&ctx)
+        let err = gpgme.new(&ctx)
         guard gpgme_err_code(err) == GPG_ERR_NO_ERROR, let ctx else {
-            throw .operationFailed(operation: "start", reason: GPGContext.message(err))
+            throw .operationFailed(operation: "start", reason: gpgme.message(err))
         }
         handle = ctx
-        gpgme_set_protocol(ctx, GPGME_PROTOCOL_OpenPGP)
-        gpgme_set_armor(ctx, 1)
-        gpgme_set_offline(ctx, 1)  // never fetch keys from the network
-        gpgme_set_pinentry_mode(ctx, GPGME_PINENTRY_MODE_LOOPBACK)  // never wait for a passphrase
-        gpgme_set_ctx_flag(ctx, "trust-model", "always")
+        self.gpgme = gpgme
+        _ = gpgme.set_protocol(ctx, GPGME_PROTOCOL_OpenPGP)
+        gpgme.set_armor(ctx, 1)
+        gpgme.set_offline(ctx, 1)  // never fetch keys from the network
+        _ = gpgme.set_pinentry_mode(ctx, GPGME_PINENTRY_MODE_LOOPBACK)  // never wait for a passphrase
+        _ = gpgme.set_ctx_flag(ctx, "trust-model", "always")
     }
 
-    deinit { gpgme_release(handle) }
+    deinit { gpgme.release(handle) }
 
     nonisolated(unsafe) private static var initialised: GPGSetup? = nil
 
     /// Global flags must be set before gpgme_check_version; they spare the
     /// gpgconf and version runs that cost ~10 ms per process (FACTS.md).
-    private static func initialiseEngine(_ setup: GPGSetup) throws(GPGError) {
+    private static func initialiseEngine(_ setup: GPGSetup, _ gpgme: bouncesign_gpgme) throws(GPGError) {
         if initialised == setup { return }
         guard access(setup.gpgPath, X_OK) == 0 else {
             throw .engineUnavailable(path: setup.gpgPath, reason: String(cString: strerror(errno)))
         }
         setenv("GNUPGHOME", setup.homedir, 1)
         if initialised == nil {
-            gpgme_set_global_flag("disable-gpgconf", "1")
-            gpgme_set_global_flag("gpg-name", setup.gpgPath)
-            _ = bouncesign_gpgme_check_version(nil)
+            _ = gpgme.set_global_flag("disable-gpgconf", "1")
+            _ = gpgme.set_global_flag("gpg-name", setup.gpgPath)
+            _ = gpgme.check_version_internal(nil, bouncesign_gpgme_signature_layout())
         }
-        let err = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP)
+        let err = gpgme.engine_check_version(GPGME_PROTOCOL_OpenPGP)
         guard gpgme_err_code(err) == GPG_ERR_NO_ERROR else {
-            throw .engineUnavailable(path: setup.gpgPath, reason: message(err))
+            throw .engineUnavailable(path: setup.gpgPath, reason: gpgme.message(err))
         }
         initialised = setup
-    }
-
-    static func message(_ err: gpgme_error_t) -> String {
-        String(cString: gpgme_strerror(err)).asciiLowercasedFirst
     }
 
     static func code(_ err: gpgme_error_t) -> gpgme_err_code_t { gpgme_err_code(err) }
@@ -72,45 +73,42 @@ final class GPGContext {
 /// A GPGME data buffer.
 final class GPGData {
     private(set) var handle: OpaquePointer?
+    private let gpgme: bouncesign_gpgme
 
     /// An empty buffer for output.
     init() throws(GPGError) {
+        gpgme = try GPGLibrary.functions()
         var dh: gpgme_data_t?
-        let err = gpgme_data_new(&dh)
+        let err = gpgme.data_new(&dh)
         guard gpgme_err_code(err) == GPG_ERR_NO_ERROR, let dh else {
-            throw .operationFailed(operation: "allocate a buffer", reason: GPGContext.message(err))
+            throw .operationFailed(operation: "allocate a buffer", reason: gpgme.message(err))
         }
         handle = dh
     }
 
     /// A buffer holding a copy of `bytes`.
     init(_ bytes: [UInt8]) throws(GPGError) {
+        let gpgme = try GPGLibrary.functions()
         var dh: gpgme_data_t?
         let err = bytes.withUnsafeBufferPointer { buf in
-            buf.withMemoryRebound(to: CChar.self) { gpgme_data_new_from_mem(&dh, $0.baseAddress, buf.count, 1) }
+            buf.withMemoryRebound(to: CChar.self) { gpgme.data_new_from_mem(&dh, $0.baseAddress, buf.count, 1) }
         }
         guard gpgme_err_code(err) == GPG_ERR_NO_ERROR, let dh else {
-            throw .operationFailed(operation: "allocate a buffer", reason: GPGContext.message(err))
+            throw .operationFailed(operation: "allocate a buffer", reason: gpgme.message(err))
         }
         handle = dh
+        self.gpgme = gpgme
     }
 
-    deinit { if let handle { gpgme_data_release(handle) } }
+    deinit { if let handle { gpgme.data_release(handle) } }
 
     /// The buffer's contents; the buffer is released.
     func take() -> [UInt8] {
         guard let h = handle else { return [] }
         handle = nil
         var length = 0
-        guard let mem = gpgme_data_release_and_get_mem(h, &length) else { return [] }
-        defer { gpgme_free(mem) }
+        guard let mem = gpgme.data_release_and_get_mem(h, &length) else { return [] }
+        defer { gpgme.free(mem) }
         return mem.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
-    }
-}
-
-extension String {
-    fileprivate var asciiLowercasedFirst: String {
-        guard let f = first else { return self }
-        return String(f).lowercased() + dropFirst()
     }
 }

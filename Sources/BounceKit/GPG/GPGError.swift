@@ -4,6 +4,8 @@
 public enum GPGError: Error, Equatable, CustomStringConvertible {
     /// The gpg program could not be run (not installed, wrong path).
     case engineUnavailable(path: String, reason: String)
+    /// GPGME, the library GnuPG is run through, could not be loaded.
+    case libraryUnavailable(reason: String)
     /// The GnuPG home is missing or unreadable.
     case homeUnusable(path: String, reason: String)
     /// The signing key is not in the keyring (or has no secret part).
@@ -17,6 +19,8 @@ public enum GPGError: Error, Equatable, CustomStringConvertible {
         switch self {
         case let .engineUnavailable(path, reason):
             return "cannot run GnuPG (\(path)): \(reason); install gnupg or set gpg in the config file"
+        case let .libraryUnavailable(reason):
+            return "cannot load GPGME: \(reason); install libgpgme11"
         case let .homeUnusable(path, reason):
             return "cannot use GnuPG home \(path): \(reason); check homedir in the config file"
         case let .keyNotFound(fpr):

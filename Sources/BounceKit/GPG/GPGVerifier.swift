@@ -43,25 +43,25 @@ public struct GPGVerifier: ClearsignVerifying {
         let ctx = try GPGContext(setup)
         let sig = try GPGData(clearsigned)
         let plain = try GPGData()
-        let err = gpgme_op_verify(ctx.handle, sig.handle, nil, plain.handle)
+        let err = ctx.gpgme.op_verify(ctx.handle, sig.handle, nil, plain.handle)
         switch GPGContext.code(err) {
         case GPG_ERR_NO_ERROR: break
         case GPG_ERR_NO_DATA, GPG_ERR_BAD_DATA, GPG_ERR_INV_ARMOR:
-            throw .invalidSignatureData(GPGContext.message(err))
+            throw .invalidSignatureData(ctx.gpgme.message(err))
         default:
-            throw .operationFailed(operation: "verify", reason: GPGContext.message(err))
+            throw .operationFailed(operation: "verify", reason: ctx.gpgme.message(err))
         }
         var reports: [SignatureReport] = []
-        var s = gpgme_op_verify_result(ctx.handle)?.pointee.signatures
+        var s = ctx.gpgme.op_verify_result(ctx.handle)?.pointee.signatures
         while let sigp = s {
             let fpr = sigp.pointee.fpr.map { String(cString: $0) } ?? ""
-            reports.append(SignatureReport(fingerprint: fpr, status: Self.status(sigp.pointee.status)))
+            reports.append(SignatureReport(fingerprint: fpr, status: Self.status(sigp.pointee.status, ctx.gpgme)))
             s = sigp.pointee.next
         }
         return Verification(plaintext: plain.take(), signatures: reports)
     }
 
-    private static func status(_ err: gpgme_error_t) -> SignatureReport.Status {
+    private static func status(_ err: gpgme_error_t, _ gpgme: bouncesign_gpgme) -> SignatureReport.Status {
         switch GPGContext.code(err) {
         case GPG_ERR_NO_ERROR: return .good
         case GPG_ERR_BAD_SIGNATURE: return .bad
@@ -69,7 +69,7 @@ public struct GPGVerifier: ClearsignVerifying {
         case GPG_ERR_KEY_EXPIRED: return .keyExpired
         case GPG_ERR_CERT_REVOKED: return .keyRevoked
         case GPG_ERR_SIG_EXPIRED: return .signatureExpired
-        default: return .other(GPGContext.message(err))
+        default: return .other(gpgme.message(err))
         }
     }
 

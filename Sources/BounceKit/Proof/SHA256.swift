@@ -1,42 +1,44 @@
 // SHA-256 through libgcrypt, GnuPG's own crypto library: it uses the CPU's
 // SHA extensions and, unlike swift-crypto, does not pull Foundation into
-// every bouncecheck process (FACTS.md: about 5 ms a message).
+// every bouncecheck process (FACTS.md: about 5 ms a message). It is loaded
+// on first use (Crypto.gcrypt), out of bouncecheck's start-up.
 import CGcrypt
+import Glibc
 
 /// An incremental SHA-256.
 public final class SHA256 {
+    private let gcry = Crypto.gcrypt
     private var handle: gcry_md_hd_t?
 
     public init() {
-        Crypto.initialise()
-        gcry_md_open(&handle, Int32(GCRY_MD_SHA256.rawValue), 0)
+        _ = gcry.md_open(&handle, Int32(GCRY_MD_SHA256.rawValue), 0)
     }
 
-    deinit { gcry_md_close(handle) }
+    deinit { gcry.md_close(handle) }
 
     public func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         let done: Void? = bytes.withContiguousStorageIfAvailable { buf in
-            gcry_md_write(handle, buf.baseAddress, buf.count)
+            gcry.md_write(handle, buf.baseAddress, buf.count)
         }
-        if done == nil { Array(bytes).withUnsafeBufferPointer { gcry_md_write(handle, $0.baseAddress, $0.count) } }
+        if done == nil { Array(bytes).withUnsafeBufferPointer { gcry.md_write(handle, $0.baseAddress, $0.count) } }
     }
 
     /// Hashes raw memory (the streaming paths: no copy into an array).
     public func update(_ buffer: UnsafeRawBufferPointer) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-        gcry_md_write(handle, base, buffer.count)
+        gcry.md_write(handle, base, buffer.count)
     }
 
     /// An independent copy of the state so far.
     public func copy() -> SHA256 { SHA256(copying: self) }
 
     private init(copying other: SHA256) {
-        gcry_md_copy(&handle, other.handle)
+        _ = gcry.md_copy(&handle, other.handle)
     }
 
     /// The 32-byte digest; the hasher must not be used afterwards.
     public func finish() -> [UInt8] {
-        guard let p = gcry_md_read(handle, Int32(GCRY_MD_SHA256.rawValue)) else { return [] }
+        guard let p = gcry.md_read(handle, Int32(GCRY_MD_SHA256.rawValue)) else { return [] }
         return Array(UnsafeBufferPointer(start: p, count: 32))
     }
 
@@ -48,23 +50,30 @@ public final class SHA256 {
     }
 }
 
-/// libgcrypt's one-time set-up, and its random numbers.
+/// libgcrypt, loaded and set up once, and its random numbers.
 public enum Crypto {
-    private static let ready: Bool = {
-        // Version check is required before any other call (libgcrypt manual §2.4).
-        _ = gcry_check_version(nil)
-        gcry_control_disable_secmem()
-        return true
+    /// libgcrypt's functions (`gcry_md_open` is `.md_open`), loaded on first
+    /// use. Without libgcrypt nothing can be hashed, and SHA256's callers
+    /// cannot be told (it does not throw): exit EX_TEMPFAIL, as on any
+    /// run-time failure, so the mail is kept and retried.
+    static let gcrypt: bouncesign_gcrypt = {
+        let table = UnsafeMutablePointer<bouncesign_gcrypt>.allocate(capacity: 1)
+        defer { table.deallocate() }
+        guard bouncesign_gcrypt_load(table) == 0 else {
+            let program = CommandLine.arguments.first?.split(separator: "/").last.map(String.init) ?? "bouncesign"
+            let reason = dlerror().map { String(cString: $0) } ?? "a function is missing"
+            let line = Array("\(program): cannot load libgcrypt: \(reason); install libgcrypt20\n".utf8)
+            _ = write(2, line, line.count)
+            exit(ExitStatus.tempFail.rawValue)
+        }
+        return table.pointee
     }()
-
-    static func initialise() { _ = ready }
 
     /// `count` unpredictable bytes for nonces and boundaries (libgcrypt's
     /// nonce generator: fast, and never drains the strong pool).
     public static func randomBytes(_ count: Int) -> [UInt8] {
-        initialise()
         var out = [UInt8](repeating: 0, count: count)
-        out.withUnsafeMutableBytes { gcry_create_nonce($0.baseAddress, count) }
+        out.withUnsafeMutableBytes { gcrypt.create_nonce($0.baseAddress, count) }
         return out
     }
 }
