@@ -1,5 +1,7 @@
 // Regression tests for what fuzzing and code review found
 // (Fixtures/malformed/fuzz-*.eml): each must get a verdict without a trap.
+// fuzz-005 (a header block ended by a delimiter line, which the streaming
+// scanner took for preamble) is checked in StreamingHashTests.
 import Foundation
 import Testing
 

@@ -76,6 +76,8 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
     let limits: Limits
     /// Defects found anywhere in the message.
     private(set) var defects: Set<MIMEDefect> = []
+    /// The message is a multipart whose closing delimiter never came: cut short.
+    private(set) var messageIsUnclosed = false
 
     private var splitter = LineSplitter()
     private var frames: [Frame] = []
@@ -129,21 +131,24 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
     private mutating func accept(_ line: LinePiece) {
         let continuation = midLine
         midLine = line.continues
-        if !continuation, !line.continues, let (k, close) = delimiter(line) {
-            while frames.count > k + 1 { endTop(cutByDelimiter: true) }
-            let entity = frames[k].entity!  // a multipart in its body: begun
-            visitor.structureLine(line, close ? .closeDelimiter : .delimiter, of: entity.ordinal)
-            if close {
-                frames[k].phase = .epilogue
-            } else {
-                frames[k].phase = .inPart
-                push(
-                    depth: entity.depth + 1, parent: entity.ordinal,
-                    defaultType: entity.contentType.subtype == "digest" ? .messageRFC822 : .textPlain)
-            }
-            return
+        if continuation || line.continues || !takeDelimiter(line) { route(line) }
+    }
+
+    /// If `line` is a delimiter of an open multipart, acts on it.
+    private mutating func takeDelimiter(_ line: LinePiece) -> Bool {
+        guard let (k, close) = delimiter(line) else { return false }
+        while frames.count > k + 1 { endTop(cutByDelimiter: true) }
+        let entity = frames[k].entity!  // a multipart in its body: begun
+        visitor.structureLine(line, close ? .closeDelimiter : .delimiter, of: entity.ordinal)
+        if close {
+            frames[k].phase = .epilogue
+        } else {
+            frames[k].phase = .inPart
+            push(
+                depth: entity.depth + 1, parent: entity.ordinal,
+                defaultType: entity.contentType.subtype == "digest" ? .messageRFC822 : .textPlain)
         }
-        route(line)
+        return true
     }
 
     /// Hands a line to the innermost open entity.
@@ -152,7 +157,9 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
         switch frames[top].phase {
         case .header:
             if readHeaderLine(line) { return }
-            route(line)  // the header ended before this line: it is body
+            // The header ended before this line: it is the body's first, and
+            // may be the new multipart's first delimiter.
+            if line.continues || !takeDelimiter(line) { route(line) }
         case .leaf: visitor.bodyLine(line)
         case .preamble: visitor.structureLine(line, .preamble, of: frames[top].ordinal)
         case .epilogue: visitor.structureLine(line, .epilogue, of: frames[top].ordinal)
@@ -259,7 +266,10 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
     private mutating func endTop(cutByDelimiter: Bool) {
         if frames[frames.count - 1].phase == .header { beginBody() }
         let f = frames.removeLast()
-        if f.phase == .preamble || f.phase == .inPart { defects.insert(.missingClosingDelimiter) }
+        if f.phase == .preamble || f.phase == .inPart {
+            defects.insert(.missingClosingDelimiter)
+            if f.ordinal == 0 { messageIsUnclosed = true }
+        }
         visitor.end(f.entity!, cutByDelimiter: cutByDelimiter)
     }
 }

@@ -16,14 +16,19 @@ struct WrappingSigner: StatementSigning {
 
 @Suite("Streaming hash and signer")
 struct StreamingHashTests {
-    /// Every corpus file, and the original each one returns.
+    /// Every corpus file and malformed fixture, and the original each one returns.
     static func corpusMessages() throws -> [(String, [UInt8])] {
         var out: [(String, [UInt8])] = []
-        for row in try Corpus.expectations() {
-            let bytes = [UInt8](try Data(contentsOf: Corpus.root.appendingPathComponent(row.path)))
-            out.append((row.path, bytes))
+        let fixtures = try FileManager.default.contentsOfDirectory(atPath: MalformedTests.dir.path).sorted()
+        let files =
+            try Corpus.expectations().map { Corpus.root.appendingPathComponent($0.path) }
+            + fixtures.map { MalformedTests.dir.appendingPathComponent($0) }
+        for file in files {
+            let bytes = [UInt8](try Data(contentsOf: file))
+            let name = file.pathComponents.suffix(2).joined(separator: "/")
+            out.append((name, bytes))
             if let original = BounceClassifier.classify(MIMEEntity.parse(bytes)).original {
-                out.append((row.path + " (returned original)", Array(original.message.raw)))
+                out.append((name + " (returned original)", Array(original.message.raw)))
             }
         }
         return out
@@ -41,7 +46,7 @@ struct StreamingHashTests {
         return scanner.visitor.digest()
     }
 
-    @Test("the streaming hash equals the tree-walking reference on every corpus message and original")
+    @Test("the streaming hash equals the tree-walking reference on every corpus message and original (fuzz-005)")
     func streamingEqualsReference() throws {
         let messages = try Self.corpusMessages()
         #expect(messages.count > 1_500)
