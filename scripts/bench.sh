@@ -261,8 +261,8 @@ AWK
   echo "- figure 4 inputs: a text/plain body of 80-byte ASCII lines; bouncesign reads it on stdin (a regular
   file, read twice in place; piped rows: from cat, spooled to TMPDIR and read back), bouncecheck"
   echo "  reads a make-bounce.sh bounce whose message/rfc822 part is that message signed: as a FILE argument"
-  echo "  (check rows: it need not read past what it parses) and on stdin with --annotate, writing it all"
-  echo "  back (annotate rows: the procmail filter path). MB/s is input size over the median time."
+  echo "  (check rows) and on stdin with --annotate, writing it all back (annotate rows: the procmail filter"
+  echo "  path; past 8 MiB the rest is spooled to TMPDIR to be hashed). MB/s is input size over the median time."
   echo "- bouncecheck holds at most the first 8 MiB (its parse limit): its peak grows up to that size, then"
   echo "  stays flat; bouncesign streams and stays flat from the start."
   echo "- total bench time ${elapsed}s; hyperfine output in bench/results-hyperfine.log."

@@ -57,10 +57,14 @@ struct Run {
         do { (input, complete) = try FileIO.readPrefix(fd, limit: Limits.standard.maxParsedBytes) } catch {
             return fail("bouncecheck: cannot read the message: \(error.reason)", .tempFail)
         }
+        // The rest, for a returned original longer than what is in memory
+        // (read only if its proof gets as far as the body hash; a pipe is
+        // then spooled, to be passed on after the verdict).
+        let rest = complete ? nil : try? MessageSource(fd: fd, spoolDirectory: Host.temporaryDirectory)
         let checker = BounceChecker(
             verifier: GPGVerifier(setup: settings.gpgSetup),
             policy: CheckPolicy(settings, now: Host.now))
-        let result = checker.check(input, complete: complete)
+        let result = checker.check(input, complete: complete, rest: rest)
         SystemLog.log(result.verdict.keyword == "temperror" ? .warning : .info, result.summary)
         if explain {
             let text = result.explanation.joined(separator: "\n") + "\n"
@@ -70,7 +74,7 @@ struct Run {
             FileIO.printError("bouncecheck: cannot decide now: \(why)")
         }
         guard annotate else {
-            try? FileIO.copyRest(from: fd, to: nil)
+            if let rest { try? rest.pass(to: nil) } else { try? FileIO.copyRest(from: fd, to: nil) }
             return result.verdict.exitStatus
         }
         if case .temperror(let why) = result.verdict {
@@ -78,7 +82,7 @@ struct Run {
         }
         do {
             for segment in Annotation.segments(input, summary: result.summary) { try FileIO.writeAll(1, segment) }
-            try FileIO.copyRest(from: fd, to: 1)
+            if let rest { try rest.pass(to: 1) } else { try FileIO.copyRest(from: fd, to: 1) }
         } catch {
             return fail("bouncecheck: cannot pass the message on: \(error.reason)", .tempFail)
         }

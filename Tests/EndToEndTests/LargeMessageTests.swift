@@ -1,6 +1,7 @@
 // Messages larger than bouncecheck reads into memory (Limits.maxParsedBytes):
-// the rest streams through untouched, and a returned original cut there is
-// judged on its header proof.
+// the rest streams through untouched, and a returned original in a
+// message/rfc822 part is read on to its end by streaming and hashed whole;
+// only a bounce that really is cut short is judged on its header proof.
 import BounceKit
 import Foundation
 import Testing
@@ -26,10 +27,44 @@ struct LargeMessageTests {
         #expect(try bouncecheck(["-c", TestKeyring.shared.config], input: Self.big).status == 2)
     }
 
-    @Test("a genuine bounce returning a message above the parse limit passes on its header proof")
-    func bigReturnPassesOnHeaders() throws {
-        let (status, line) = try check(bounce(of: try signed(Self.big)))
+    static let bigBounce: [UInt8] = (try? bounce(of: signed(big))) ?? []
+
+    @Test("a genuine bounce returning a message above the parse limit is verified to its end by streaming")
+    func bigReturnIsHashedWhole() throws {
+        let bounced = Self.bigBounce
+        #expect(bounced.count > Limits.standard.maxParsedBytes + (1 << 20))
+        let (status, line) = try check(bounced)
+        #expect(status == 0)
+        #expect(line.hasPrefix("Bounce-Check: pass (body verified)"), "got \(line)")
+        // As a FILE argument (read in place), with the step that says so.
+        let file = try temporaryDirectory("big").appendingPathComponent("bounce.eml")
+        try Data(bounced).write(to: file)
+        let r = try bouncecheck(["-c", TestKeyring.shared.config, "--explain", file.path])
+        #expect(r.status == 0)
+        #expect(r.text.contains("body: read to its end by streaming"), "\(r.text)")
+        // --annotate on a pipe: the whole bounce comes out behind the field.
+        let a = try bouncecheck(["-c", TestKeyring.shared.config, "--annotate"], input: bounced)
+        let header = Array(a.text.split(separator: "\n")[0].utf8) + [0x0A]
+        #expect(Array(a.stdout.dropFirst(header.count)) == bounced, "the bounce changed on its way through")
+    }
+
+    @Test("a change past the parse limit is found")
+    func changePastTheLimitFails() throws {
+        var bounced = Self.bigBounce
+        let at = bounced.count - (1 << 20)
+        #expect(bounced[at] >= 0x30 && bounced[at] <= 0x39)
+        bounced[at] = bounced[at] == 0x30 ? 0x31 : 0x30
+        let (status, line) = try check(bounced)
+        #expect(status == 1)
+        #expect(line.hasPrefix("Bounce-Check: fail (returned body does not match its hash)"), "got \(line)")
+    }
+
+    @Test("a bounce cut short past the parse limit passes on its header proof")
+    func cutBouncePassesOnHeaders() throws {
+        let cut = Array(Self.bigBounce.prefix(Limits.standard.maxParsedBytes + (1 << 20)))
+        let (status, line) = try check(cut)
         #expect(status == 0)
         #expect(line.hasPrefix("Bounce-Check: pass (headers only)"), "got \(line)")
+        #expect(try check(cut, args: ["--require-body"]).0 == 1)
     }
 }

@@ -69,13 +69,22 @@ public struct BounceChecker {
     /// Checks a message. `complete` is false when `input` is only the first
     /// `Limits.maxParsedBytes` of a longer message (the caller streams the
     /// rest through): a returned original cut there counts as truncated.
-    public func check(_ input: [UInt8], complete: Bool = true) -> CheckResult {
+    /// With `rest` (the message after `input`), an original in a
+    /// message/rfc822 part cut there is read on to its end by streaming, if
+    /// its proof gets as far as the body hash.
+    public func check(_ input: [UInt8], complete: Bool = true, rest: MessageSource? = nil) -> CheckResult {
         let cut = !complete || input.count > limits.maxParsedBytes
         let message = MIMEEntity.parse(input.prefix(limits.maxParsedBytes), limits: limits)
         var report = BounceClassifier.classify(message)
-        if cut, var original = report.original, original.form == .whole {
+        var streamedBody: (() -> StreamedBody)? = nil
+        if cut, var original = report.original, original.form == .whole || original.form == .truncated {
             original.form = .truncated
             report.original = original
+            if let part = original.part, let rest {
+                streamedBody = { [limits] in
+                    StreamedReturn.hash(part: part, in: message, input: input, rest: rest, limits: limits)
+                }
+            }
         }
         var findings = ProofFindings()
         let verdict: Verdict
@@ -83,7 +92,8 @@ public struct BounceChecker {
         case (.notBounce, _):
             verdict = .none
         case (_, .some(let original)):
-            verdict = ProofVerifier(verifier: verifier, policy: policy).verify(original, findings: &findings)
+            verdict = ProofVerifier(verifier: verifier, policy: policy)
+                .verify(original, findings: &findings, streamedBody: streamedBody)
         case (.failure, nil), (.delay, nil), (.delivered, nil):
             verdict = .fail(.noOriginal)
         case (let kind, nil):

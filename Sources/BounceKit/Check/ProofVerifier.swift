@@ -18,7 +18,12 @@ public struct ProofVerifier {
         self.policy = policy
     }
 
-    public func verify(_ original: ReturnedOriginal, findings: inout ProofFindings) -> Verdict {
+    /// `streamedBody` reads the rest of a bounce cut by bouncecheck's own
+    /// limit (see BounceChecker.check); it runs only if the proof gets as far
+    /// as the body hash.
+    public func verify(
+        _ original: ReturnedOriginal, findings: inout ProofFindings, streamedBody: (() -> StreamedBody)? = nil
+    ) -> Verdict {
         let message = original.message
         // bouncesign appends its parts to the top-level multipart: proof
         // further down belongs to some other message (a bounce of a bounce,
@@ -61,7 +66,7 @@ public struct ProofVerifier {
         if age > policy.maxAge { return .fail(.stale(ageSeconds: age)) }
         if -age > policy.clockSkew { return .fail(.future(seconds: -age)) }
         findings.steps.append("age: \(DurationParser.format(max(age, 0))) (limit \(DurationParser.format(policy.maxAge)))")
-        return checkBody(original, statement, findings: &findings)
+        return checkBody(original, statement, findings: &findings, streamedBody: streamedBody)
     }
 
     private enum SignatureOutcome { case success([UInt8]), failure(Verdict) }
@@ -97,8 +102,20 @@ public struct ProofVerifier {
 
     private func checkBody(
         _ original: ReturnedOriginal, _ statement: Statement,
-        findings: inout ProofFindings
+        findings: inout ProofFindings, streamedBody: (() -> StreamedBody)?
     ) -> Verdict {
+        if original.form == .truncated, let streamedBody {
+            switch streamedBody() {
+            case .digest(let digest):
+                findings.steps.append(
+                    "body: read to its end by streaming: sha256 \(digest.hex), statement says \(statement.bodyHash.hex)")
+                return digest == statement.bodyHash ? .pass(.body) : .fail(.bodyAltered)
+            case .unreadable(let why):
+                return .temperror("cannot read the rest of the message: \(why)")
+            case .truncated:
+                findings.steps.append("body: the part ends before the returned message does")
+            }
+        }
         // A whole return is hashed even when its proof parts are gone (a
         // gateway may strip attachments; the hash leaves them out anyway):
         // otherwise a copied Bounce-Signature header would vouch for any body.

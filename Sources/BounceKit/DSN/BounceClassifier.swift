@@ -104,9 +104,13 @@ public enum BounceClassifier {
             let location = "\(type) part"
             if type == "message/rfc822" || type == "message/global" {
                 guard var inner = entity.encapsulated else { continue }
-                if inner.header.fields.isEmpty { inner = MIMEEntity.parse(skippingBlankLines(entity.decodedBody)) }
+                var part: MIMEEntity? = entity
+                if inner.header.fields.isEmpty {
+                    inner = MIMEEntity.parse(skippingBlankLines(entity.decodedBody))
+                    part = nil
+                }
                 guard !inner.header.fields.isEmpty else { continue }
-                return ReturnedOriginal(message: inner, form: form(of: inner), location: location)
+                return ReturnedOriginal(message: inner, form: form(of: inner), location: location, part: part)
             }
             // A part with no part headers of its own whose "headers" are the
             // original's (seen after a bare boundary line).

@@ -39,6 +39,9 @@ public struct ReturnedOriginal: Sendable {
     public var form: ReturnForm
     /// Where it was found, for --explain.
     public var location: String
+    /// The message/rfc822 or message/global part whose body is the original,
+    /// when it is exactly that body: then it can also be read by streaming.
+    public var part: MIMEEntity? = nil
 }
 
 /// A message classified.

@@ -66,6 +66,17 @@ public final class MessageSource {
         }
     }
 
+    /// Passes the message on as it came to `fd`, or drains it (nil): a pipe
+    /// never read is copied straight through, without a spool.
+    public func pass(to fd: Int32?) throws(FileIO.Failure) {
+        if case .pipe(let input, _) = storage {
+            try FileIO.copyRest(from: input, to: fd)
+            return
+        }
+        guard let fd else { return }
+        try copy(to: MailOutput(fd: fd))
+    }
+
     /// Writes the message out as it came (when it goes unsigned).
     public func copy(to out: MailOutput) throws(FileIO.Failure) {
         try read { out.write($0) }
