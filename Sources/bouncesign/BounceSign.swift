@@ -80,7 +80,7 @@ struct BounceSign: ParsableCommand {
         }
         let source: MessageSource
         do { source = try MessageSource(fd: 0, spoolDirectory: Host.temporaryDirectory) } catch {
-            throw fail("bouncesign: cannot read the message: \(error.reason); message left for retry", .tempFail)
+            throw fail("bouncesign: \(error.reason); message left for retry", .tempFail)
         }
         let signer = MessageSigner(signer: GPGSigner(setup: settings.gpgSetup, fingerprint: fingerprint), hostname: Host.name)
         let signed: PreparedMessage?
@@ -96,7 +96,7 @@ struct BounceSign: ParsableCommand {
             SystemLog.log(.warning, "sending unsigned: cannot bind a proof to Message-ID \(id)")
             signed = nil
         } catch SignError.input(let error) {
-            throw fail("bouncesign: cannot read the message: \(error.reason); message left for retry", .tempFail)
+            throw fail("bouncesign: \(error.reason); message left for retry", .tempFail)
         } catch {
             guard settings.onError == .pass else {
                 throw fail("bouncesign: \(error.description); message left for retry", .tempFail)

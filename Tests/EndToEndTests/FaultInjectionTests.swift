@@ -75,6 +75,7 @@ struct FaultInjectionTests {
         }
         tried += try agentKilled(&lost) + (try terminatedMidMessage(dir, &lost)) + (try fullOutput(&lost))
         tried += try withoutProc(dir, &lost)
+        tried += try spoolFaults(dir, &lost)
         print("faults tried: \(tried), messages lost: \(lost.count)")
         #expect(tried >= 10)
         #expect(lost.isEmpty, "\(lost.joined(separator: "\n"))")
@@ -108,6 +109,40 @@ struct FaultInjectionTests {
         if p.terminationReason != .uncaughtSignal && p.terminationStatus == 0 { lost.append("SIGTERM: exited 0") }
         if FileManager.default.fileExists(atPath: output.path) { lost.append("SIGTERM: a partial message was handed on") }
         return 1
+    }
+
+    /// A message on a pipe is spooled to TMPDIR: healthy it goes out signed;
+    /// with TMPDIR missing, or on a full file system (root only), exit 75
+    /// and nothing handed on.
+    func spoolFaults(_ dir: URL, _ lost: inout [String]) throws -> Int {
+        let exe = binDir.appendingPathComponent("bouncesign").path
+        let big = message + Array(repeating: 0x61, count: 1 << 20) + [0x0A]
+        let input = dir.appendingPathComponent("piped.eml")
+        var cases: [(name: String, prefix: String, tmpdir: String, want: Fate)] = [
+            ("piped, healthy", "", dir.path, .deliveredSigned),
+            ("piped, TMPDIR missing", "", "/nonexistent", .retry),
+        ]
+        if getuid() == 0 {
+            let full = dir.appendingPathComponent("full")
+            try FileManager.default.createDirectory(at: full, withIntermediateDirectories: true)
+            cases.append(("piped, spool file system full", "mount -t tmpfs -o size=64k none \"$TMPDIR\" && ", full.path, .retry))
+        }
+        for (n, c) in cases.enumerated() {
+            let sub = dir.appendingPathComponent("spool\(n)")
+            try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+            let (command, output) = try downstream(sub, code: 0)
+            try Data(n == 0 ? message : big).write(to: input)
+            let script = c.prefix + "cat \"$0\" | \"$1\" -c \"$2\" -- \"$3\""
+            let shell = c.prefix.isEmpty ? ["/bin/sh", "-c"] : ["/usr/bin/unshare", "-m", "/bin/sh", "-c"]
+            let r = try run(
+                shell[0], Array(shell.dropFirst()) + [script, input.path, exe, keyring.config, command],
+                env: ["TMPDIR": c.tmpdir])
+            let delivered = FileManager.default.contents(atPath: output.path).map { [UInt8]($0) }
+            let got = try fate(status: r.status, delivered: delivered)
+            if got != c.want { lost.append("\(c.name): \(got), want \(c.want) (\(r.stderr))") }
+            if c.want == .retry && delivered != nil { lost.append("\(c.name): something was handed on") }
+        }
+        return cases.count
     }
 
     /// /proc not mounted (a chroot): Swift then sees no arguments at all;

@@ -56,7 +56,7 @@ public final class MessageSource {
             let total = try Self.readStream(fd) { chunk in
                 guard failure == nil else { return }
                 do throws(FileIO.Failure) { try FileIO.writeAll(spool, chunk) } catch {
-                    failure = .failed("cannot spool the message: \(error.reason)")
+                    failure = .failed("cannot spool the message to TMPDIR: \(error.reason)")
                     return
                 }
                 body(chunk)
@@ -95,7 +95,7 @@ public final class MessageSource {
             repeat {
                 n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             } while n < 0 && errno == EINTR
-            if n < 0 { throw FileIO.lastError() }
+            if n < 0 { throw .failed("cannot read the message: \(String(cString: strerror(errno)))") }
             if n == 0 { return total }
             total += off_t(n)
             buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
@@ -113,10 +113,10 @@ public final class MessageSource {
             repeat {
                 n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(want), start + done) }
             } while n < 0 && errno == EINTR
-            if n < 0 { throw FileIO.lastError() }
+            if n < 0 { throw .failed("cannot read the message: \(String(cString: strerror(errno)))") }
             if n == 0 {
                 // The file shrank between two readings: never write a cut message.
-                if let length, done < length { throw .failed("the message file changed while it was read") }
+                if let length, done < length { throw .failed("cannot read the message: its file shrank while it was read") }
                 break
             }
             done += off_t(n)
@@ -136,7 +136,9 @@ public final class MessageSource {
         var template = Array((directory + "/bouncesign.XXXXXX").utf8CString)
         let named = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard named >= 0 else {
-            throw .failed("cannot create a spool file in \(directory): \(String(cString: strerror(errno)))")
+            throw .failed(
+                "cannot create a spool file in \(directory) (TMPDIR): \(String(cString: strerror(errno)));"
+                    + " set TMPDIR to a writable directory")
         }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         _ = fcntl(named, F_SETFD, FD_CLOEXEC)

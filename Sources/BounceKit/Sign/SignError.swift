@@ -6,14 +6,14 @@ public enum SignError: Error, CustomStringConvertible {
     /// The message's Message-ID holds characters a statement cannot carry.
     case unusableMessageID(String)
     case gpg(GPGError)
-    /// Reading the message (or the spool) failed.
+    /// Reading or spooling the message failed (the reason says which).
     case input(FileIO.Failure)
 
     public var description: String {
         switch self {
         case .unusableMessageID(let id): return "cannot bind the proof to Message-ID \"\(id)\": not printable ASCII"
         case .gpg(let e): return e.description
-        case .input(let e): return "cannot read the message: \(e.reason)"
+        case .input(let e): return e.reason
         }
     }
 }
