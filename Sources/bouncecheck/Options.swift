@@ -1,8 +1,6 @@
-// bouncecheck's command line. Parsed by hand, not with swift-argument-parser:
-// bouncecheck runs on every incoming message, and the parser library with
-// the FoundationEssentials it brings costs about 1.5 ms per process here,
-// as much as the whole check of an ordinary message (scripts/bench.sh).
-// Accepts -x VALUE, --name VALUE, --name=VALUE, and -- before FILE.
+// bouncecheck's command line (BounceKit's OptionScanner: no parser library
+// in a program that runs on every incoming message). -- may come before FILE.
+import BounceKit
 
 /// The options as given.
 struct Options {
@@ -16,11 +14,6 @@ struct Options {
     var file: String?
     var help = false
     var version = false
-
-    /// A mistake on the command line (exit 64).
-    struct UsageError: Error {
-        var message: String
-    }
 
     static let usage = """
         USAGE: bouncecheck [--config <file>] [--homedir <dir>] [--trust <fingerprint> ...] [--max-age <duration>] \
@@ -55,47 +48,35 @@ struct Options {
 
         """
 
+    static let scanner = OptionScanner(
+        valued: ["-c", "--config", "--homedir", "-t", "--trust", "--max-age"],
+        flags: ["--require-body", "-a", "--annotate", "--explain", "-h", "--help", "--version"])
+
+    /// Parses the arguments; a mistake is a UsageError (exit 64).
     static func parse(_ arguments: [String]) throws(UsageError) -> Options {
         var o = Options()
-        var rest = arguments[...]
-        while let arg = rest.popFirst() {
-            if arg == "--" {
-                if let f = rest.popFirst() { try o.setFile(f) }
-                if let extra = rest.first { throw UsageError(message: "unexpected argument '\(extra)'") }
-                break
-            }
-            guard arg.hasPrefix("-"), arg != "-" else { try o.setFile(arg); continue }
-            var name = arg, inline: String? = nil
-            if arg.hasPrefix("--"), let eq = arg.firstIndex(of: "=") {
-                name = String(arg[..<eq])
-                inline = String(arg[arg.index(after: eq)...])
-            }
-            func value() throws(UsageError) -> String {
-                if let inline { return inline }
-                guard let v = rest.popFirst() else { throw UsageError(message: "missing value for '\(name)'") }
-                return v
-            }
-            switch name {
-            case "-c", "--config": o.config = try value()
-            case "--homedir": o.homedir = try value()
-            case "-t", "--trust": o.trust.append(try value())
-            case "--max-age": o.maxAge = try value()
-            case "--require-body": o.requireBody = true
-            case "-a", "--annotate": o.annotate = true
-            case "--explain": o.explain = true
-            case "-h", "--help": o.help = true
-            case "--version": o.version = true
-            default: throw UsageError(message: "unknown option '\(name)'")
-            }
-            if inline != nil, ["--require-body", "--annotate", "--explain", "--help", "--version"].contains(name) {
-                throw UsageError(message: "option '\(name)' takes no value")
+        for item in try scanner.scan(arguments) {
+            switch item {
+            case .option("-c", let v), .option("--config", let v): o.config = v
+            case .option("--homedir", let v): o.homedir = v
+            case .option("-t", let v?), .option("--trust", let v?): o.trust.append(v)
+            case .option("--max-age", let v): o.maxAge = v
+            case .option("--require-body", _): o.requireBody = true
+            case .option("-a", _), .option("--annotate", _): o.annotate = true
+            case .option("--explain", _): o.explain = true
+            case .option("-h", _), .option("--help", _): o.help = true
+            case .option("--version", _): o.version = true
+            case .option(let name, _): throw UsageError("unknown option '\(name)'")  // not in `scanner`
+            case .operand(let f): try o.setFile(f)
+            case .afterTerminator(let args):
+                for f in args { try o.setFile(f) }
             }
         }
         return o
     }
 
     private mutating func setFile(_ f: String) throws(UsageError) {
-        guard file == nil else { throw UsageError(message: "unexpected argument '\(f)'") }
+        guard file == nil else { throw UsageError("unexpected argument '\(f)'") }
         file = f
     }
 }

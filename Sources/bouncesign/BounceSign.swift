@@ -1,44 +1,17 @@
 // bouncesign(1): add a proof of origin to an outgoing message. Argument
 // wiring only; the work is BounceKit's MessageSigner.
-import ArgumentParser
 import BounceKit
 import Glibc
 
 @main
-struct BounceSign: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bouncesign",
-        abstract: "Add a signed proof of origin to an outgoing message, so that its bounces can be told from backscatter.",
-        discussion: """
-            Reads one message on standard input and writes it, with the proof added, to standard output; \
-            or, with a command after --, hands the signed message to that command (e.g. /usr/sbin/sendmail -i -f \
-            SENDER -- RECIPIENTS). Exits 75 when it cannot sign, so the mail system retries. See bouncesign(1).
-            """,
-        version: BounceKitVersion.string)
-
-    @Option(name: [.short, .long], help: ArgumentHelp("Read settings from FILE.", valueName: "file"))
+struct BounceSign {
     var config: String?
-
-    @Option(help: ArgumentHelp("The GnuPG home directory holding the signing key.", valueName: "dir"))
     var homedir: String?
-
-    @Option(name: [.short, .long], help: ArgumentHelp("Fingerprint of the signing key.", valueName: "fingerprint"))
     var key: String?
-
-    @Option(
-        name: .customLong("on-error"),
-        help: ArgumentHelp(
-            "When signing fails: tempfail (exit 75, the default) or pass (send unsigned, log a warning).",
-            valueName: "policy"))
     var onError: String?
-
-    @Flag(help: "Create a signing key in --homedir and print the config lines for it.")
     var generateKey = false
-
-    @Option(help: ArgumentHelp("User ID of the key made by --generate-key.", valueName: "uid"))
     var uid: String?
-
-    @Argument(parsing: .postTerminator, help: ArgumentHelp("Command to hand the signed message to.", valueName: "command"))
+    /// The command to hand the signed message to (after "--").
     var command: [String] = []
 
     /// Every failure, usage and configuration errors included, exits 75:
@@ -50,22 +23,19 @@ struct BounceSign: ParsableCommand {
         // with defaults while ignoring "-- sendmail ..." would lose the message.
         guard !CommandLine.arguments.isEmpty else {
             FileIO.printError("bouncesign: cannot read the command line (is /proc mounted?); message left for retry")
-            exit(withError: ExitCode(ExitStatus.tempFail.rawValue))
+            exit(ExitStatus.tempFail.rawValue)
         }
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let code as ExitCode {
-            exit(withError: code)
-        } catch {
-            let status = exitCode(for: error)
-            guard status != .success else { exit(withError: error) }
-            FileIO.printError("bouncesign: " + fullMessage(for: error).split(separator: "\n").joined(separator: "; "))
-            exit(withError: ExitCode(ExitStatus.tempFail.rawValue))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let program: BounceSign
+        do { program = try parse(arguments) } catch {
+            FileIO.printError("bouncesign: \(error.message) (see 'bouncesign --help'); message left for retry")
+            exit(ExitStatus.tempFail.rawValue)
         }
+        do { try program.run() } catch { exit(error.code) }
+        exit(0)
     }
 
-    func run() throws {
+    func run() throws(Exit) {
         Host.unblockTerminationSignals()
         SystemLog.open("bouncesign")
         let settings: Configuration
@@ -118,7 +88,7 @@ struct BounceSign: ParsableCommand {
     }
 
     /// Writes to standard output, or runs the re-injection command.
-    private func deliver(_ write: (MailOutput) throws(FileIO.Failure) -> Void) throws {
+    private func deliver(_ write: (MailOutput) throws(FileIO.Failure) -> Void) throws(Exit) {
         guard !command.isEmpty else {
             do { try write(MailOutput(fd: 1)) } catch {
                 throw fail("bouncesign: cannot write the signed message: \(error.reason); message left for retry", .tempFail)
@@ -134,7 +104,7 @@ struct BounceSign: ParsableCommand {
         case .exited(let code) where (64...78).contains(code):
             // A sysexits status says what went wrong: the MTA acts on it.
             SystemLog.log(.error, "\(command[0]) exited \(code)")
-            throw ExitCode(code)
+            throw Exit(code: code)
         case .exited(let code):
             throw fail("bouncesign: \(command[0]) exited \(code); message left for retry", .tempFail)
         case .signalled(let sig):
@@ -142,7 +112,7 @@ struct BounceSign: ParsableCommand {
         }
     }
 
-    private func generate(_ settings: Configuration) throws {
+    private func generate(_ settings: Configuration) throws(Exit) {
         let home = settings.homedir
         do { try FileIO.makeDirectory(home, mode: 0o700) } catch {
             throw fail("bouncesign: cannot create GnuPG home \(home): \(error.reason)", .config)
@@ -168,9 +138,14 @@ struct BounceSign: ParsableCommand {
     }
 }
 
+/// How bouncesign ends when it does not end well.
+struct Exit: Error {
+    let code: Int32
+}
+
 /// Prints a one-line error to standard error and returns the exit to throw.
-func fail(_ message: String, _ status: ExitStatus) -> ExitCode {
+func fail(_ message: String, _ status: ExitStatus) -> Exit {
     FileIO.printError(message)
     SystemLog.log(.error, message)
-    return ExitCode(status.rawValue)
+    return Exit(code: status.rawValue)
 }

@@ -60,6 +60,12 @@ struct CommandLineTests {
         #expect(
             r.status == 75 && r.stderr.contains("line 1: trust needs a key fingerprint"),
             "bouncesign never bounces mail over its set-up: got \(r.status) \(r.stderr)")
+        for args in [["--no-such-flag"], ["stray-argument"], ["--key"]] {
+            let u = try bouncesign(args, input: [])
+            #expect(
+                u.status == 75 && u.stderr.hasPrefix("bouncesign: ") && u.stderr.filter { $0 == "\n" }.count == 1,
+                "\(args): a usage error is one line and a retry, got \(u.status) \(u.stderr)")
+        }
     }
 
     @Test("bouncesign exits 75 and writes nothing when it cannot sign or write")
