@@ -49,26 +49,28 @@ enum BounceSignals {
         if h.first("X-Failed-Recipients") != nil { return true }
         let from = lowerHeader(h, "From"), subject = lowerHeader(h, "Subject")
         let returnPath = lowerHeader(h, "Return-Path").filter { $0 != " " }
-        guard bounceSenders.contains(where: from.contains) || returnPath == "<>" else { return false }
-        let subjectSays = [failureSubjects, delayPhrases, virusSubjects].contains { $0.contains(where: subject.contains) }
+        guard bounceSenders.contains(where: from.containsText) || returnPath == "<>" else { return false }
+        let subjectSays = [failureSubjects, delayPhrases, virusSubjects].contains { $0.contains(where: subject.containsText) }
         return subjectSays || returnsMessage()
     }
 
     /// Complaint notices that are not in ARF format.
     static func isComplaint(_ h: Header) -> Bool {
         let subject = lowerHeader(h, "Subject")
-        return subject.contains("complaint about message") || subject.hasPrefix("abuse report")
+        return subject.containsText("complaint about message") || subject.hasPrefix("abuse report")
     }
 
     /// Whether the subject or text talks of a delay rather than a failure.
     static func saysDelay(_ h: Header, text: String) -> Bool {
         let subject = lowerHeader(h, "Subject")
-        if subject.contains("delay") || subject.contains("warning") || subject.contains("still being retried") { return true }
+        if subject.containsText("delay") || subject.containsText("warning") || subject.containsText("still being retried") {
+            return true
+        }
         let lowered = text.asciiLowercased
         return
-            (lowered.contains("will retry") || lowered.contains("will continue to try")
-            || lowered.contains("no action is required on your part") || lowered.contains("is delayed"))
-            && !lowered.contains("permanent") && !lowered.contains("giving up") && !lowered.contains("gave up")
+            (lowered.containsText("will retry") || lowered.containsText("will continue to try")
+            || lowered.containsText("no action is required on your part") || lowered.containsText("is delayed"))
+            && !lowered.containsText("permanent") && !lowered.containsText("giving up") && !lowered.containsText("gave up")
     }
 
     /// RFC 3834 §5 and the pre-standard vacation markers.
@@ -77,14 +79,14 @@ enum BounceSignals {
         if h.first("X-Autoreply") != nil || h.first("X-Autorespond") != nil { return true }
         if lowerHeader(h, "Precedence") == "auto_reply" { return true }
         let subject = lowerHeader(h, "Subject")
-        return autoReplySubjects.contains(where: subject.hasPrefix) || subject.contains("out of office")
+        return autoReplySubjects.contains(where: subject.hasPrefix) || subject.containsText("out of office")
     }
 
     static func isChallenge(_ h: Header) -> Bool {
-        h.first("X-Challenge") != nil || challengeSubjects.contains(where: lowerHeader(h, "Subject").contains)
+        h.first("X-Challenge") != nil || challengeSubjects.contains(where: lowerHeader(h, "Subject").containsText)
     }
 
     static func isVirusNotice(_ h: Header) -> Bool {
-        virusSubjects.contains(where: lowerHeader(h, "Subject").contains)
+        virusSubjects.contains(where: lowerHeader(h, "Subject").containsText)
     }
 }

@@ -139,6 +139,15 @@ extension String {
         }
     }
 
+    /// Whether `needle` occurs in the string, byte for byte: what matching
+    /// ASCII keywords needs, without loading StringProtocol.contains's
+    /// regex machinery (_StringProcessing) into every bouncecheck run.
+    func containsText(_ needle: String) -> Bool {
+        var haystack = self
+        let n = Array(needle.utf8)
+        return haystack.withUTF8 { $0.firstIndex(of: n, from: 0) != nil }
+    }
+
     /// The ASCII lower-case form (mail keywords are ASCII).
     var asciiLowercased: String {
         String(decoding: utf8.map(ASCII.lower), as: UTF8.self)

@@ -12,11 +12,12 @@ public struct UsageError: Error {
 /// Splits a command line into options and operands.
 public struct OptionScanner: Sendable {
     /// Options that take a value, by every name (e.g. "-c", "--config").
-    public let valued: Set<String>
+    /// (Arrays, not sets: a handful of names, and no hashing set-up at start.)
+    public let valued: [String]
     /// Options that take none.
-    public let flags: Set<String>
+    public let flags: [String]
 
-    public init(valued: Set<String>, flags: Set<String>) {
+    public init(valued: [String], flags: [String]) {
         self.valued = valued
         self.flags = flags
     }
