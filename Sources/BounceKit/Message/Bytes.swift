@@ -118,14 +118,6 @@ extension Collection where Element == UInt8, Index == Int {
         }
         return nil
     }
-
-    /// Whether the bytes contain `byte` (memchr where the storage allows).
-    func containsByte(_ byte: UInt8) -> Bool {
-        withContiguousStorageIfAvailable { buf in
-            guard let p = buf.baseAddress else { return false }
-            return memchr(p, Int32(byte), buf.count) != nil
-        } ?? contains(byte)
-    }
 }
 
 extension String {

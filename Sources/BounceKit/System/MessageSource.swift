@@ -1,9 +1,10 @@
-// The message bouncesign signs, read twice in bounded memory: once to hash
-// it, once to write it out signed (the proof goes in the header, so nothing
-// can be written before the whole message is read). Standard input that is
-// a regular file is simply read again; a pipe is copied to a spool file
-// first, created already unlinked (O_TMPFILE) so that nothing is ever left
-// behind in TMPDIR.
+// A message read more than once in bounded memory. bouncesign reads the one
+// it signs twice: once to hash it, once to write it out signed (the proof
+// goes in the header, so nothing can be written before the whole message is
+// read); bouncecheck reads the rest of a large bounce on to hash its
+// returned original, then passes it on. Input that is a regular file is
+// simply read again; a pipe is copied to a spool file first, created already
+// unlinked (O_TMPFILE) so that nothing is ever left behind in TMPDIR.
 import Glibc
 
 /// A message that can be read more than once.
