@@ -14,8 +14,8 @@ struct SignSurvey: MIMEScanVisitor {
     /// For a message without Content-Type: whether its text is UTF-8.
     private(set) var textIsUTF8 = true
 
+    /// What is known of each entity still open, innermost last.
     private struct Open {
-        let ordinal: Int
         let isProtected: Bool
         var unsafeLine = false
         var partToRewrite = false
@@ -34,7 +34,7 @@ struct SignSurvey: MIMEScanVisitor {
             }
         }
         if entity.parent == 0 { topLevelParts += 1 }
-        open.append(Open(ordinal: entity.ordinal, isProtected: Self.isProtected(entity)))
+        open.append(Open(isProtected: Self.isProtected(entity)))
     }
 
     mutating func bodyLine(_ line: LinePiece) {
