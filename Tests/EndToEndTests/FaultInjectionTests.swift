@@ -82,9 +82,29 @@ struct FaultInjectionTests {
     }
 
     /// gpg-agent killed just before signing: gpg starts a new one, or we retry.
+    /// On a copy of the shared home: killing the shared agent would break
+    /// whatever other test signs at the same moment.
     func agentKilled(_ lost: inout [String]) throws -> Int {
-        _ = try run("/usr/bin/gpgconf", ["--homedir", keyring.home, "--kill", "gpg-agent"])
-        let r = try bouncesign(["-c", keyring.config], input: message)
+        let dir = try temporaryDirectory("agent")
+        let home = dir.appendingPathComponent("gnupg")
+        defer {
+            _ = try? run("/usr/bin/gpgconf", ["--homedir", home.path, "--kill", "all"])
+            try? FileManager.default.removeItem(at: dir)
+        }
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        for item in ["pubring.kbx", "private-keys-v1.d", "trustdb.gpg"] {
+            let from = URL(fileURLWithPath: keyring.home).appendingPathComponent(item)
+            if FileManager.default.fileExists(atPath: from.path) {
+                try FileManager.default.copyItem(at: from, to: home.appendingPathComponent(item))
+            }
+        }
+        let config = dir.appendingPathComponent("agent.conf").path
+        try "homedir \(home.path)\nkey \(keyring.trusted)\ntrust \(keyring.trusted)\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        let first = try bouncesign(["-c", config], input: message)  // starts this home's agent
+        if first.status != 0 { lost.append("gpg-agent test: the copied home does not sign (\(first.stderr))") }
+        _ = try run("/usr/bin/gpgconf", ["--homedir", home.path, "--kill", "gpg-agent"])
+        let r = try bouncesign(["-c", config], input: message)
         let got = try fate(status: r.status, delivered: r.status == 0 ? r.stdout : nil)
         if got != .deliveredSigned && got != .retry { lost.append("gpg-agent killed: \(got)") }
         return 1
