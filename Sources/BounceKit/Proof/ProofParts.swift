@@ -9,11 +9,7 @@ public enum ProofNames {
     /// The header copy of the clearsigned statement, for headers-only returns.
     public static let header = "Bounce-Signature"
 
-    /// Whether an entity is one of the two proof parts (excluded from the hash).
-    static func isProofPart(_ entity: MIMEEntity) -> Bool {
-        isProofType(entity.contentType.mediaType)
-    }
-
+    /// Whether a media type is one of the two proof parts' (excluded from the hash).
     static func isProofType(_ mediaType: String) -> Bool {
         mediaType == statementType || mediaType == clearsignType
     }

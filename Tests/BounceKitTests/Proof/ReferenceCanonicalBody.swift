@@ -4,6 +4,10 @@
 // with (CanonicalBodyTests, "streaming hash equals the reference").
 @testable import BounceKit
 
+extension ProofNames {
+    static func isProofPart(_ entity: MIMEEntity) -> Bool { isProofType(entity.contentType.mediaType) }
+}
+
 /// Computes the body hash of a parsed message.
 enum ReferenceCanonicalBody {
     /// SHA-256 of the canonical form of `message`.
