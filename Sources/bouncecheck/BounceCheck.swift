@@ -44,8 +44,8 @@ struct Run {
         guard !settings.trust.isEmpty else {
             return fail("bouncecheck: no trusted keys: set trust in \(config ?? Configuration.defaultPath) or give -t", .config)
         }
-        // At most Limits.maxParsedBytes are held in memory; the rest of a
-        // larger message is streamed through (annotate) or drained.
+        // The message is read once, streaming, in bounded memory; a pipe is
+        // spooled to TMPDIR when it must be passed on (annotate).
         let fd: Int32
         if let file {
             fd = open(file, O_RDONLY | O_CLOEXEC)
@@ -53,37 +53,27 @@ struct Run {
         } else {
             fd = 0
         }
-        let input: [UInt8], complete: Bool
-        do { (input, complete) = try FileIO.readPrefix(fd, limit: Limits.standard.maxParsedBytes) } catch {
-            return fail("bouncecheck: cannot read the message: \(error.reason)", .tempFail)
+        let source: MessageSource
+        do { source = try MessageSource(fd: fd, spoolDirectory: Host.temporaryDirectory, spool: annotate) } catch {
+            return fail("bouncecheck: \(error.reason)", .tempFail)
         }
-        // The rest, for a returned original longer than what is in memory
-        // (read only if its proof gets as far as the body hash; a pipe is
-        // then spooled, to be passed on after the verdict).
-        let rest = complete ? nil : try? MessageSource(fd: fd, spoolDirectory: Host.temporaryDirectory)
         let checker = BounceChecker(
             verifier: GPGVerifier(setup: settings.gpgSetup),
             policy: CheckPolicy(settings, now: Host.now))
-        let result = checker.check(input, complete: complete, rest: rest)
+        let result: CheckResult
+        do { result = try checker.check(source) } catch {
+            return fail("bouncecheck: cannot read the message: \(error.reason)", .tempFail)
+        }
         SystemLog.log(result.verdict.keyword == "temperror" ? .warning : .info, result.summary)
         if explain {
             let text = result.explanation.joined(separator: "\n") + "\n"
             if annotate { FileIO.printError(text, newline: false) } else { print(text, terminator: "") }
         }
-        if case .temperror(let why) = result.verdict, !annotate {
-            FileIO.printError("bouncecheck: cannot decide now: \(why)")
-        }
-        guard annotate else {
-            if let rest { try? rest.pass(to: nil) } else { try? FileIO.copyRest(from: fd, to: nil) }
-            return result.verdict.exitStatus
-        }
         if case .temperror(let why) = result.verdict {
             return fail("bouncecheck: cannot decide now: \(why)", .tempFail)
         }
-        do {
-            for segment in Annotation.segments(input, summary: result.summary) { try FileIO.writeAll(1, segment) }
-            if let rest { try rest.pass(to: 1) } else { try FileIO.copyRest(from: fd, to: 1) }
-        } catch {
+        guard annotate else { return result.verdict.exitStatus }
+        do { try Annotation.write(source, summary: result.summary, to: MailOutput(fd: 1)) } catch {
             return fail("bouncecheck: cannot pass the message on: \(error.reason)", .tempFail)
         }
         return .pass

@@ -55,7 +55,8 @@ struct BounceSign {
         let signer = MessageSigner(signer: GPGSigner(setup: settings.gpgSetup, fingerprint: fingerprint), hostname: Host.name)
         let signed: PreparedMessage?
         do {
-            let prepared = try signer.prepare(source, now: Host.now)
+            let prepared = try signer.prepare(
+                source, now: Host.now, envelope: command.isEmpty ? nil : Envelope.parse(sendmailArguments: command))
             signed = prepared
             SystemLog.log(
                 .info,

@@ -5,16 +5,14 @@ public struct CheckResult: Sendable {
     public var verdict: Verdict
     public var report: BounceReport
     public var findings: ProofFindings
-    /// Whether the input was longer than the parser reads (`Limits.maxParsedBytes`).
-    public var inputCut: Bool
-
-    /// Limits the message ran into (bouncecheck(1) "Limits").
-    public var limitNotes: [String] = []
+    /// Defects met in the bounce and in its returned original (--explain).
+    public var defects: Set<MIMEDefect> = []
 
     /// The one-line summary used in the annotation header and in syslog.
     public var summary: String {
         var s = "\(verdict.keyword) (\(verdict.reason))"
         if report.kind != .notBounce { s += "; kind=\(report.kind.rawValue)" }
+        if case .pass = verdict, let b = findings.binding { s += "; bound=\(Self.token(b.split(separator: " ").first.map(String.init) ?? b))" }
         if let key = findings.keyFingerprint { s += "; key=\(key)" }
         if let id = findings.statement?.messageID { s += "; message-id=\(id)" }
         for r in report.recipients.prefix(5) {
@@ -29,15 +27,14 @@ public struct CheckResult: Sendable {
     static func token(_ value: String) -> String {
         String(
             String.UnicodeScalarView(
-                value.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F && $0 != ";" }
+                value.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F && $0 != ";" && $0 != "," }
                     .prefix(200)))
     }
 
     /// The human account for --explain.
     public var explanation: [String] {
         var lines = ["message: \(report.format), kind \(report.kind.rawValue)"]
-        if inputCut { lines.append("note: only the first \(Limits.standard.maxParsedBytes >> 20) MiB of the message were read") }
-        for note in limitNotes { lines.append("note: \(note)") }
+        for d in defects.map(\.explanation).sorted() { lines.append("note: \(d)") }
         for r in report.recipients {
             lines.append(
                 "recipient: \(r.finalRecipient) action=\(r.action) status=\(r.status)"
@@ -45,10 +42,12 @@ public struct CheckResult: Sendable {
         }
         if let o = report.original {
             lines.append("original: found in \(o.location), returned \(o.form.rawValue)")
+            if !o.copies.isEmpty { lines.append("original: \(o.copies.count) more cop\(o.copies.count == 1 ? "y" : "ies") with a body, verified too") }
         } else if report.kind != .notBounce {
             lines.append("original: not found")
         }
         lines += findings.steps
+        if let b = findings.binding { lines.append("bound to: \(b)") }
         lines.append("verdict: \(verdict.keyword) (\(verdict.reason))")
         return lines
     }
@@ -66,26 +65,22 @@ public struct BounceChecker {
         self.limits = limits
     }
 
-    /// Checks a message. `complete` is false when `input` is only the first
-    /// `Limits.maxParsedBytes` of a longer message (the caller streams the
-    /// rest through): a returned original cut there counts as truncated.
-    /// With `rest` (the message after `input`), an original in a
-    /// message/rfc822 part cut there is read on to its end by streaming, if
-    /// its proof gets as far as the body hash.
-    public func check(_ input: [UInt8], complete: Bool = true, rest: MessageSource? = nil) -> CheckResult {
-        let cut = !complete || input.count > limits.maxParsedBytes
-        let message = MIMEEntity.parse(input.prefix(limits.maxParsedBytes), limits: limits)
-        var report = BounceClassifier.classify(message)
-        var streamedBody: (() -> StreamedBody)? = nil
-        if cut, var original = report.original, original.form == .whole || original.form == .truncated {
-            original.form = .truncated
-            report.original = original
-            if let part = original.part, let rest {
-                streamedBody = { [limits] in
-                    StreamedReturn.hash(part: part, in: message, input: input, rest: rest, limits: limits)
-                }
-            }
-        }
+    /// Checks a message held in memory.
+    public func check(_ input: [UInt8]) -> CheckResult {
+        decide(BounceOutline.read(input[...], limits: limits))
+    }
+
+    /// Checks a message read once from `source`, in bounded memory.
+    public func check(_ source: MessageSource) throws(FileIO.Failure) -> CheckResult {
+        var scanner = MIMEScanner(visitor: BounceReader(limits: limits), limits: limits)
+        try source.read { scanner.feed($0) }
+        scanner.finish()
+        return decide(scanner.visitor.outline)
+    }
+
+    /// The verdict on a bounce read once.
+    public func decide(_ outline: BounceOutline) -> CheckResult {
+        let report = BounceClassifier.classify(outline)
         var findings = ProofFindings()
         let verdict: Verdict
         switch (report.kind, report.original) {
@@ -93,19 +88,14 @@ public struct BounceChecker {
             verdict = .none
         case (_, .some(let original)):
             verdict = ProofVerifier(verifier: verifier, policy: policy)
-                .verify(original, findings: &findings, streamedBody: streamedBody)
+                .verify(original, recipients: report.recipients, findings: &findings)
         case (.failure, nil), (.delay, nil), (.delivered, nil):
             verdict = .fail(.noOriginal)
         case (let kind, nil):
             verdict = .unverifiable(kind)
         }
-        var result = CheckResult(verdict: verdict, report: report, findings: findings, inputCut: cut)
-        if message.contains(.tooComplex) {
-            result.limitNotes.append("nesting or part count beyond the limit; deeper parts not read")
-        }
-        if message.contains(.header(.tooLarge)) {
-            result.limitNotes.append("a header block beyond the limit; the rest read as body")
-        }
+        var result = CheckResult(verdict: verdict, report: report, findings: findings)
+        result.defects = outline.defects.union(report.original?.message.defects ?? [])
         return result
     }
 }

@@ -1,11 +1,16 @@
 // Checking the proof in a returned original. Every field that matters is read
-// from the text GnuPG verified, never from the unverified parts around it.
+// from the text GnuPG verified, never from the unverified parts around it;
+// the clearsigned text GnuPG sees is put together here from the statement
+// and one signature packet, so nothing else can be in it; every carrier of
+// the proof (header, statement part, clearsign part) must spell exactly that.
 
 /// The facts established about a proof, for --explain and the log.
 public struct ProofFindings: Sendable {
     public var steps: [String] = []
     public var keyFingerprint: String? = nil
     public var statement: Statement? = nil
+    /// How strongly the proof is bound to whom the message was sent.
+    public var binding: String? = nil
 }
 
 /// Verifies the proof carried by one returned message.
@@ -18,67 +23,59 @@ public struct ProofVerifier {
         self.policy = policy
     }
 
-    /// `streamedBody` reads the rest of a bounce cut by bouncecheck's own
-    /// limit (see BounceChecker.check); it runs only if the proof gets as far
-    /// as the body hash.
+    /// `recipients`: the recipients the bounce names.
     public func verify(
-        _ original: ReturnedOriginal, findings: inout ProofFindings, streamedBody: (() -> StreamedBody)? = nil
+        _ original: ReturnedOriginal, recipients: [RecipientStatus], findings: inout ProofFindings
     ) -> Verdict {
-        let message = original.message
-        // bouncesign appends its parts to the top-level multipart: proof
-        // further down belongs to some other message (a bounce of a bounce,
-        // a forwarded copy) and does not count.
-        let entities = message.parts
-        let clearsignParts = entities.filter { $0.contentType.mediaType == ProofNames.clearsignType }
-        let statementParts = entities.filter { $0.contentType.mediaType == ProofNames.statementType }
-        let headers = message.header.all(ProofNames.header)
-        guard clearsignParts.count <= 1, statementParts.count <= 1, headers.count <= 1 else {
-            return .fail(.duplicateProof)
+        let m = original.message
+        let proof: CarriedProof
+        switch CarriedProof.extract(from: m) {
+        case .success(let p): proof = p
+        case .failure(let reason): return .fail(reason)
         }
-        let fromHeader: [UInt8]?
-        do { fromHeader = try headers.first.map(ProofHeader.clearsigned) } catch {
-            return .fail(.malformedSignature("unreadable \(ProofNames.header) header"))
-        }
-        let fromPart = clearsignParts.first.map { Array($0.decodedBody) }
-        if let a = fromPart, let b = fromHeader, normalizedLines(a) != normalizedLines(b) { return .fail(.proofMismatch) }
-        guard let clearsigned = fromPart ?? fromHeader else { return .fail(.noProof) }
-        findings.steps.append(
-            "proof: clearsigned statement from the \(fromPart != nil ? "proof part" : "\(ProofNames.header) header")")
-
-        let statementText: [UInt8]
-        switch checkSignature(clearsigned, findings: &findings) {
-        case .success(let text): statementText = text
+        findings.steps.append("proof: statement from the \(proof.source)")
+        let verifiedText: [UInt8]
+        switch checkSignature(proof.signed.clearsigned, findings: &findings) {
+        case .success(let text): verifiedText = text
         case .failure(let verdict): return verdict
         }
         let statement: Statement
-        do { statement = try Statement(parsing: statementText) } catch { return .fail(.invalidStatement(error.description)) }
+        do { statement = try Statement(parsing: verifiedText) } catch { return .fail(.invalidStatement(error.description)) }
         findings.statement = statement
-        if let part = statementParts.first, normalizedLines(Array(part.decodedBody)) != normalizedLines(statementText) {
-            return .fail(.statementMismatch)
-        }
-        guard statement.canonicalization == CanonicalBody.name else {
-            return .fail(.unsupportedCanonicalization(statement.canonicalization))
-        }
-        guard let id = message.header["Message-ID"].flatMap(MessageID.normalize) else { return .fail(.noMessageID) }
-        guard id == statement.messageID else { return .fail(.wrongMessageID(statement.messageID)) }
-        findings.steps.append("message-id: \(id) matches the statement")
+        // The text GnuPG verified is the one put together here, and (version
+        // 2) in its one canonical spelling.
+        guard Lines.normalized(verifiedText) == Lines.normalized(proof.signed.text),
+            proof.isLegacy || Array(statement.text.utf8) == proof.signed.text
+        else { return .fail(.statementMismatch) }
+        guard proof.isLegacy == (statement.version == 1) else { return .fail(.statementMismatch) }
+        if let r = checkMessageID(m, statement, findings: &findings) { return .fail(r) }
         let age = policy.now - statement.timestamp
         if age > policy.maxAge { return .fail(.stale(ageSeconds: age)) }
         if -age > policy.clockSkew { return .fail(.future(seconds: -age)) }
         findings.steps.append("age: \(DurationParser.format(max(age, 0))) (limit \(DurationParser.format(policy.maxAge)))")
-        return checkBody(original, statement, findings: &findings, streamedBody: streamedBody)
+        if statement.version >= 2 {
+            if let h = statement.headers, !h.matches(m.header) { return .fail(.headersAltered) }
+            findings.steps.append("headers: \(statement.headers?.names.joined(separator: ", ") ?? "none") as signed")
+            if let r = checkRecipients(m, statement, recipients, findings: &findings) { return .fail(r) }
+        } else {
+            findings.binding = "message-id"
+            findings.steps.append("binding: a version 1 proof binds the Message-ID only")
+        }
+        return checkBody(original, statement, findings: &findings)
     }
 
     private enum SignatureOutcome { case success([UInt8]), failure(Verdict) }
 
     private func checkSignature(_ clearsigned: [UInt8], findings: inout ProofFindings) -> SignatureOutcome {
-        if let why = ClearsignShape.problem(clearsigned) { return .failure(.fail(.malformedSignature(why))) }
         let result: Verification
         do { result = try verifier.verify(clearsigned: clearsigned) } catch {
             return .failure(error.isAboutInput ? .fail(.malformedSignature(error.description)) : .temperror(error.description))
         }
         guard let sig = result.signatures.first else {
-            return .failure(.temperror("GnuPG reported no signature at all; is the GnuPG home usable?"))
+            // GnuPG saw no signature in a well-formed packet: our side is
+            // broken, or the packet is garbage GnuPG skipped. Ask our side.
+            if let problem = verifier.keyringProblem(trusted: policy.trusted) { return .failure(.temperror(problem)) }
+            return .failure(.fail(.malformedSignature("GnuPG found no signature in it")))
         }
         guard result.signatures.count == 1 else { return .failure(.fail(.multipleSignatures(result.signatures.count))) }
         findings.keyFingerprint = sig.fingerprint
@@ -100,65 +97,82 @@ public struct ProofVerifier {
         return .success(result.plaintext)
     }
 
-    private func checkBody(
-        _ original: ReturnedOriginal, _ statement: Statement,
-        findings: inout ProofFindings, streamedBody: (() -> StreamedBody)?
-    ) -> Verdict {
-        if original.form == .truncated, let streamedBody {
-            switch streamedBody() {
-            case .digest(let digest):
-                findings.steps.append(
-                    "body: read to its end by streaming: sha256 \(digest.hex), statement says \(statement.bodyHash.hex)")
-                return digest == statement.bodyHash ? .pass(.body) : .fail(.bodyAltered)
-            case .unreadable(let why):
-                return .temperror("cannot read the rest of the message: \(why)")
-            case .truncated:
-                findings.steps.append("body: the part ends before the returned message does")
-            }
-        }
-        // A whole return is hashed even when its proof parts are gone (a
-        // gateway may strip attachments; the hash leaves them out anyway):
-        // otherwise a copied Bounce-Signature header would vouch for any body.
-        guard original.form == .whole else {
-            findings.steps.append("body: not checked (\(original.form.rawValue) return)")
-            return policy.requireBody ? .fail(.bodyRequired) : .pass(.headersOnly)
-        }
-        let digest = CanonicalBody.hash(original.message.raw)
-        findings.steps.append("body: sha256 \(digest.hex), statement says \(statement.bodyHash.hex)")
-        return digest == statement.bodyHash ? .pass(.body) : .fail(.bodyAltered)
+    private func checkMessageID(_ m: ReturnedMessage, _ statement: Statement, findings: inout ProofFindings) -> FailReason? {
+        let fields = m.header.all("Message-ID")
+        guard fields.count <= 1 else { return .duplicateMessageID }
+        guard let field = fields.first else { return .noMessageID }
+        guard let id = MessageID.normalize(field.value) else { return .malformedMessageID }
+        guard id == statement.messageID else { return .wrongMessageID(statement.messageID) }
+        findings.steps.append("message-id: \(id) matches the statement")
+        return nil
     }
 
-    /// Lines with line ends unified and trailing white space and blank lines removed.
-    private func normalizedLines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+    /// Every recipient the bounce names must be one the message went to: in
+    /// To or Cc (bound by `h`), or, where bouncesign knew the envelope and
+    /// counted Bcc recipients (`r`), possibly one of those.
+    private func checkRecipients(
+        _ m: ReturnedMessage, _ statement: Statement, _ named: [RecipientStatus], findings: inout ProofFindings
+    ) -> FailReason? {
+        let visible = AddressList.visibleRecipients(m.header)
+        let unseen = named.filter {
+            !visible.contains($0.finalRecipient.asciiLowercased) && !visible.contains($0.originalRecipient.asciiLowercased)
+        }
+        switch (statement.hiddenRecipients, unseen.first) {
+        case (nil, _):
+            findings.binding = "headers"
+            findings.steps.append("binding: From, To, Cc, Subject and Date; signed without the envelope, so recipients are not bound")
+        case (0, let r?):
+            return .wrongRecipient(r.finalRecipient)
+        case (let n?, let r?):
+            findings.binding = "recipients, but \(r.finalRecipient) may be one of \(n) Bcc"
+            findings.steps.append("binding: \(r.finalRecipient) is not in To or Cc; the message had \(n) Bcc recipient(s)")
+        case (_, nil):
+            findings.binding = named.isEmpty ? "headers (the bounce names no recipient)" : "recipients"
+            findings.steps.append("binding: every recipient the bounce names is one the message was sent to")
+        }
+        return nil
+    }
+
+    private func checkBody(_ original: ReturnedOriginal, _ statement: Statement, findings: inout ProofFindings) -> Verdict {
+        var coverage = Coverage.body
+        for (k, copy) in ([original.message] + original.copies).enumerated() {
+            let outcome = statement.version >= 2 ? LeafMatcher.judge(copy, statement) : LeafMatcher.judgeLegacy(copy, statement)
+            let which = k == 0 ? "body" : "copy \(k + 1)"
+            switch outcome {
+            case .failure(let r):
+                findings.steps.append("\(which): \(r.description)")
+                return .fail(r)
+            case .success(let c):
+                findings.steps.append("\(which): \(c.description)")
+                coverage = Self.weaker(coverage, c)
+            }
+        }
+        if policy.requireBody && coverage != .body { return .fail(.bodyRequired) }
+        return .pass(coverage)
+    }
+
+    private static func weaker(_ a: Coverage, _ b: Coverage) -> Coverage {
+        func rank(_ c: Coverage) -> Int {
+            switch c {
+            case .body: return 2
+            case .partial: return 1
+            case .headersOnly: return 0
+            }
+        }
+        return rank(a) <= rank(b) ? a : b
+    }
+}
+
+/// Lines with line ends unified and trailing white space and blank lines removed.
+enum Lines {
+    static func normalized(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         var out: [ArraySlice<UInt8>] = []
         var pos = 0
         while let line = bytes.line(at: pos) {
-            var end = line.content.upperBound
-            while end > line.content.lowerBound, ASCII.isWhitespace(bytes[end - 1]) { end -= 1 }
-            out.append(bytes[line.content.lowerBound..<end])
+            out.append(bytes[bytes.trimmedEnd(line.content)])
             pos = line.next
         }
         while out.last?.isEmpty == true { out.removeLast() }
         return out
-    }
-}
-
-/// The shape a clearsigned statement must have before GnuPG sees it: one
-/// signed block, one signature, nothing before. Stops wrapping tricks where
-/// GnuPG would verify one block while another is shown.
-enum ClearsignShape {
-    static func problem(_ text: [UInt8]) -> String? {
-        let begin = Array("-----BEGIN PGP SIGNED MESSAGE-----".utf8)
-        let signature = Array("-----BEGIN PGP SIGNATURE-----".utf8)
-        guard text.starts(with: begin) else { return "does not start with a signed-message line" }
-        guard count(begin, in: text) == 1 else { return "more than one signed block" }
-        guard count(signature, in: text) == 1 else { return "not exactly one signature block" }
-        return nil
-    }
-
-    private static func count(_ needle: [UInt8], in text: [UInt8]) -> Int {
-        var n = 0, from = 0
-        while let i = text.firstIndex(of: needle, from: from) { n += 1; from = i + needle.count }
-        return n
     }
 }

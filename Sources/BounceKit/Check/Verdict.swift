@@ -2,17 +2,32 @@
 // (DESIGN.md; bouncecheck(1) EXIT STATUS; a test keeps the two equal).
 
 /// How much of the returned message a pass verified.
-public enum Coverage: String, Sendable {
-    case body = "body verified"
-    case headersOnly = "headers only"
+public enum Coverage: Sendable, Equatable {
+    /// Every part came back whole and matches.
+    case body
+    /// The return was cut short: `verified` of the `of` parts the statement
+    /// lists came back whole and match (and the cut one matches as far as
+    /// its checkpoints go); nothing after the cut is verified.
+    case partial(verified: Int, of: Int)
+    /// No body came back.
+    case headersOnly
+
+    public var description: String {
+        switch self {
+        case .body: return "body verified"
+        case .partial(let n, let m): return "\(n) of \(m) parts verified, rest cut"
+        case .headersOnly: return "headers only"
+        }
+    }
 }
 
 /// Why a bounce's returned message carries no valid proof.
-public enum FailReason: Sendable, Equatable, CustomStringConvertible {
+public enum FailReason: Error, Sendable, Equatable, CustomStringConvertible {
     case noOriginal
     case noProof
     case duplicateProof
     case proofMismatch
+    case malformedProof(String)
     case malformedSignature(String)
     case badSignature
     case multipleSignatures(Int)
@@ -22,10 +37,19 @@ public enum FailReason: Sendable, Equatable, CustomStringConvertible {
     case statementMismatch
     case unsupportedCanonicalization(String)
     case noMessageID
+    case duplicateMessageID
+    case malformedMessageID
     case wrongMessageID(String)
     case stale(ageSeconds: Int)
     case future(seconds: Int)
-    case bodyAltered
+    case headersAltered
+    case wrongRecipient(String)
+    /// A part that came back differs from the one signed (1-based; nil: v1).
+    case bodyAltered(part: Int?)
+    /// Parts were added or removed, or a preamble or epilogue changed.
+    case bodyShape(String)
+    /// Body bytes came back, and none of them could be verified.
+    case bodyUnverifiable(String)
     case bodyRequired
 
     public var description: String {
@@ -34,6 +58,7 @@ public enum FailReason: Sendable, Equatable, CustomStringConvertible {
         case .noProof: return "returned message carries no proof"
         case .duplicateProof: return "more than one proof in the returned message"
         case .proofMismatch: return "proof header differs from proof part"
+        case .malformedProof(let why): return "malformed proof: \(why)"
         case .malformedSignature(let why): return "malformed signature: \(why)"
         case .badSignature: return "bad signature"
         case .multipleSignatures(let n): return "\(n) signatures where one is allowed"
@@ -43,11 +68,18 @@ public enum FailReason: Sendable, Equatable, CustomStringConvertible {
         case .statementMismatch: return "statement part differs from the signed statement"
         case .unsupportedCanonicalization(let c): return "unknown canonicalization \(c)"
         case .noMessageID: return "returned message has no Message-ID"
+        case .duplicateMessageID: return "returned message has more than one Message-ID"
+        case .malformedMessageID: return "returned message has a malformed Message-ID"
         case .wrongMessageID(let id): return "statement is for another message (\(id))"
         case .stale(let age): return "statement is \(DurationParser.format(age)) old"
         case .future(let s): return "statement is dated \(DurationParser.format(s)) in the future"
-        case .bodyAltered: return "returned body does not match its hash"
-        case .bodyRequired: return "body required but only headers came back"
+        case .headersAltered: return "returned From, To, Cc, Subject or Date differ from those signed"
+        case .wrongRecipient(let r): return "bounce names a recipient the message was not sent to (\(r))"
+        case .bodyAltered(let n):
+            return "returned body does not match its hash" + (n.map { " (part \($0))" } ?? "")
+        case .bodyShape(let why): return "returned body does not match its hash (\(why))"
+        case .bodyUnverifiable(let why): return "returned body cannot be verified (\(why))"
+        case .bodyRequired: return "body required but it did not come back whole"
         }
     }
 }
@@ -80,7 +112,7 @@ public enum Verdict: Sendable, Equatable {
     /// The reason in parentheses after the keyword.
     public var reason: String {
         switch self {
-        case .pass(let c): return c.rawValue
+        case .pass(let c): return c.description
         case .fail(let r): return r.description
         case .none: return "not a bounce"
         case .unverifiable(let k): return "\(k.rawValue) without returned message"

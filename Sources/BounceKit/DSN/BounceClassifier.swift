@@ -9,22 +9,23 @@
 // message/global, message/partial, text/rfc822-headers and its variants),
 // then pasted into the text (InlineOriginal).
 
-/// Classifies a parsed message.
+/// Classifies a bounce read once (BounceReader).
 public enum BounceClassifier {
-    public static func classify(_ message: MIMEEntity) -> BounceReport {
-        let (kind, format, recipients) = recognise(message)
+    public static func classify(_ outline: BounceOutline) -> BounceReport {
+        let (kind, format, recipients) = recognise(outline)
         guard kind != .notBounce else {
             return BounceReport(kind: .notBounce, format: format, original: nil, recipients: [])
         }
-        return BounceReport(kind: kind, format: format, original: findOriginal(in: message), recipients: recipients)
+        return BounceReport(kind: kind, format: format, original: findOriginal(in: outline), recipients: recipients)
     }
 
-    private static func recognise(_ message: MIMEEntity) -> (MessageKind, String, [RecipientStatus]) {
-        let entities = message.allEntities
+    private static func recognise(_ outline: BounceOutline) -> (MessageKind, String, [RecipientStatus]) {
+        let entities = outline.entities
+        let root = outline.root
         let types = entities.map(\.contentType.mediaType)
-        let reportType = (message.contentType.parameters["report-type"] ?? "").asciiLowercased
+        let reportType = (root.contentType.parameters["report-type"] ?? "").asciiLowercased
         if reportType == "feedback-report" || types.contains("message/feedback-report")
-            || BounceSignals.isComplaint(message.header)
+            || BounceSignals.isComplaint(root.header)
         {
             return (.feedback, "RFC 5965 feedback report", [])
         }
@@ -34,16 +35,16 @@ public enum BounceClassifier {
         let statusPart = entities.first {
             ["message/delivery-status", "message/global-delivery-status"].contains($0.contentType.mediaType)
         }
-        let recipients = statusPart.map { DeliveryStatusParser.recipients($0.decodedBody) } ?? []
-        let h = message.header
-        if statusPart != nil || message.contentType.mediaType == "multipart/report" {
+        let recipients = statusPart.map { DeliveryStatusParser.recipients($0.text[...]) } ?? []
+        let h = root.header
+        if statusPart != nil || root.contentType.mediaType == "multipart/report" {
             var kind = kind(of: recipients)
-            if recipients.isEmpty, BounceSignals.saysDelay(h, text: firstText(of: message)) { kind = .delay }
+            if recipients.isEmpty, BounceSignals.saysDelay(h, text: firstText(of: outline)) { kind = .delay }
             return (kind, "RFC 3464 delivery status notification", recipients)
         }
-        if BounceSignals.looksLikeBounce(h, returnsMessage: { findOriginal(in: message) != nil }) {
+        if BounceSignals.looksLikeBounce(h, returnsMessage: { findOriginal(in: outline) != nil }) {
             if BounceSignals.isVirusNotice(h) { return (.virus, "virus notice", []) }
-            let delayed = BounceSignals.saysDelay(h, text: firstText(of: message))
+            let delayed = BounceSignals.saysDelay(h, text: firstText(of: outline))
             // Exim names the failed recipients in a header of its own.
             let failed = (h["X-Failed-Recipients"] ?? "").split(separator: ",").map {
                 RecipientStatus(finalRecipient: String($0).trimmingWhitespace, action: "failed", status: "", diagnostic: "")
@@ -68,79 +69,51 @@ public enum BounceClassifier {
     }
 
     /// The decoded text of the first text part (or the body), for phrases.
-    private static func firstText(of message: MIMEEntity) -> String {
-        let part = message.allEntities.first { $0.contentType.type == "text" && $0.parts.isEmpty } ?? message
-        return String(mailBytes: part.decodedBody.prefix(8_192))
+    private static func firstText(of outline: BounceOutline) -> String {
+        let part = outline.entities.first { $0.contentType.type == "text" && $0.isLeaf } ?? outline.root
+        return String(mailBytes: part.text.prefix(8_192))
     }
 
-    /// The returned original: a MIME part first, then text pasted inline.
-    static func findOriginal(in message: MIMEEntity) -> ReturnedOriginal? {
-        if let attached = findAttached(in: message) { return attached }
-        let texts = message.allEntities.filter { $0.parts.isEmpty && ($0.contentType.type == "text" || $0 === message) }
-        for entity in texts {
-            if let block = InlineOriginal.find(in: entity.decodedBody) {
-                return ReturnedOriginal(
-                    message: MIMEEntity.parse(block), form: .inline,
-                    location: "text pasted into the \(entity === message ? "body" : "\(entity.contentType.mediaType) part")")
-            }
+    /// The returned original: the first part that holds one, else text
+    /// pasted inline. Every other copy with the same Message-ID that brought
+    /// a body back goes along, to be verified too: the bounce's sender does
+    /// not choose which copy is checked.
+    static func findOriginal(in outline: BounceOutline) -> ReturnedOriginal? {
+        var found: [(message: ReturnedMessage, location: String, inline: Bool)] = []
+        for entity in outline.entities.dropFirst() {
+            guard let m = entity.original, !m.header.fields.isEmpty else { continue }
+            let type = entity.contentType.mediaType
+            let attached = type.hasPrefix("message/") || returnedHeaderTypes.contains(type)
+            found.append((m, attached ? "\(type) part" : "part without part headers", false))
+        }
+        for entity in outline.entities where entity.isLeaf && (entity.contentType.type == "text" || entity === outline.root) {
+            guard let block = InlineOriginal.find(in: entity.text[...]) else { continue }
+            let where_ = entity === outline.root ? "body" : "\(entity.contentType.mediaType) part"
+            found.append((ReturnedMessage.read(block, limits: outline.limits), "text pasted into the \(where_)", true))
         }
         // Last resort, for parts whose boundary does not match: any header
-        // block in the raw body.
-        if let block = InlineOriginal.headerBlock(in: message.body, from: message.body.startIndex) {
-            return ReturnedOriginal(message: MIMEEntity.parse(block), form: .inline, location: "text in the raw body")
-        }
-        return nil
-    }
-
-    static let headerTypes: Set<String> = [
-        "text/rfc822-headers", "text/rfc822-header", "message/global-headers",
-        "message/rfc822-headers",
-    ]
-
-    /// The first returned message or header block attached as a MIME part.
-    static func findAttached(in message: MIMEEntity) -> ReturnedOriginal? {
-        for entity in message.allEntities.dropFirst() {
-            let type = entity.contentType.mediaType
-            let location = "\(type) part"
-            if type == "message/rfc822" || type == "message/global" {
-                guard var inner = entity.encapsulated else { continue }
-                var part: MIMEEntity? = entity
-                if inner.header.fields.isEmpty {
-                    inner = MIMEEntity.parse(skippingBlankLines(entity.decodedBody))
-                    part = nil
-                }
-                guard !inner.header.fields.isEmpty else { continue }
-                return ReturnedOriginal(message: inner, form: form(of: inner), location: location, part: part)
-            }
-            // A part with no part headers of its own whose "headers" are the
-            // original's (seen after a bare boundary line).
-            if entity.header.first("Message-ID") != nil || entity.header.first("Received") != nil {
-                let inner = MIMEEntity.parse(entity.raw)
-                return ReturnedOriginal(message: inner, form: form(of: inner), location: "part without part headers")
-            }
-            if type == "message/partial" || headerTypes.contains(type) {
-                let inner = MIMEEntity.parse(skippingBlankLines(entity.decodedBody))
-                guard !inner.header.fields.isEmpty else { continue }
-                let whole = inner.hasBody && !inner.body.allSatisfy { $0 == ASCII.lf || $0 == ASCII.cr || $0 == ASCII.space }
-                return ReturnedOriginal(message: inner, form: whole ? form(of: inner) : .headers, location: location)
+        // block in a multipart's text.
+        if found.isEmpty {
+            for entity in outline.entities where !entity.isLeaf || entity === outline.root {
+                guard let block = InlineOriginal.headerBlock(in: entity.text[...], from: 0) else { continue }
+                found.append((ReturnedMessage.read(block, limits: outline.limits), "text in the raw body", true))
+                break
             }
         }
-        return nil
+        guard let first = found.first else { return nil }
+        let id = first.message.header["Message-ID"].flatMap(MessageID.normalize)
+        let copies = found.dropFirst().filter {
+            $0.message.bodyCameBack && $0.message.header["Message-ID"].flatMap(MessageID.normalize) == id
+        }
+        return ReturnedOriginal(
+            message: first.message, form: form(of: first.message, inline: first.inline), location: first.location,
+            copies: copies.map(\.message))
     }
 
-    /// Some servers put a blank line before the returned header block.
-    private static func skippingBlankLines(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var pos = bytes.startIndex
-        while let line = bytes.line(at: pos), bytes.trimmed(line.content).isEmpty, line.next > pos { pos = line.next }
-        return bytes[pos...]
-    }
-
-    /// Whole, truncated (a multipart cut short) or headers only.
-    private static func form(of inner: MIMEEntity) -> ReturnForm {
-        let emptyBody = inner.body.allSatisfy { $0 == ASCII.lf || $0 == ASCII.cr || $0 == ASCII.space }
-        if !inner.hasBody || emptyBody { return .headers }
-        // bouncesign always closes the outer multipart: a return cut short
-        // loses that delimiter. One missing deeper down was there before.
-        return inner.defects.contains(.missingClosingDelimiter) ? .truncated : .whole
+    /// Whole, truncated (cut short) or headers only.
+    static func form(of m: ReturnedMessage, inline: Bool) -> ReturnForm {
+        if !m.bodyCameBack { return .headers }
+        if inline { return .inline }
+        return m.closed && m.leavesBeforeLimit == nil ? .whole : .truncated
     }
 }

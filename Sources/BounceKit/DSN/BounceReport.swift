@@ -35,13 +35,13 @@ public enum ReturnForm: String, Sendable {
 
 /// The returned original inside a bounce.
 public struct ReturnedOriginal: Sendable {
-    public var message: MIMEEntity
+    public var message: ReturnedMessage
     public var form: ReturnForm
     /// Where it was found, for --explain.
     public var location: String
-    /// The message/rfc822 or message/global part whose body is the original,
-    /// when it is exactly that body: then it can also be read by streaming.
-    public var part: MIMEEntity? = nil
+    /// Other copies in the bounce with the same Message-ID and a body: they
+    /// are verified as well.
+    public var copies: [ReturnedMessage] = []
 }
 
 /// A message classified.

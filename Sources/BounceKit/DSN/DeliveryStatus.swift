@@ -6,6 +6,8 @@
 public struct RecipientStatus: Sendable, Equatable {
     /// Final-Recipient (§2.3.2), without its address-type prefix.
     public var finalRecipient: String
+    /// Original-Recipient (§2.3.1), as the sender gave it, if reported.
+    public var originalRecipient: String = ""
     /// Action (§2.3.3): failed, delayed, delivered, relayed, expanded.
     public var action: String
     /// Status (§2.3.4), e.g. 5.1.1.
@@ -35,10 +37,11 @@ public enum DeliveryStatusParser {
             let group = HeaderParser.parse(body[pos...])
             let h = group.header
             if let rcpt = h["Final-Recipient"] ?? h["Original-Recipient"] {
-                out.append(
-                    RecipientStatus(
-                        finalRecipient: afterType(rcpt), action: (h["Action"] ?? "").asciiLowercased,
-                        status: h["Status"] ?? "", diagnostic: afterType(h["Diagnostic-Code"] ?? "")))
+                var r = RecipientStatus(
+                    finalRecipient: afterType(rcpt), action: (h["Action"] ?? "").asciiLowercased,
+                    status: h["Status"] ?? "", diagnostic: afterType(h["Diagnostic-Code"] ?? ""))
+                r.originalRecipient = afterType(h["Original-Recipient"] ?? "")
+                out.append(r)
             }
             guard group.bodyStart > pos else { break }
             pos = group.bodyStart

@@ -30,6 +30,13 @@ public struct Verification: Sendable {
 /// Verifies clearsigned text.
 public protocol ClearsignVerifying {
     func verify(clearsigned: [UInt8]) throws(GPGError) -> Verification
+    /// What is wrong on our side (GnuPG home, trusted keys), or nil when
+    /// nothing is: asked before input is blamed for a missing signature.
+    func keyringProblem(trusted: [String]) -> String?
+}
+
+extension ClearsignVerifying {
+    public func keyringProblem(trusted: [String]) -> String? { nil }
 }
 
 /// Verifies against the public keys in a GnuPG home.
@@ -70,6 +77,24 @@ public struct GPGVerifier: ClearsignVerifying {
         case GPG_ERR_CERT_REVOKED: return .keyRevoked
         case GPG_ERR_SIG_EXPIRED: return .signatureExpired
         default: return .other(gpgme.message(err))
+        }
+    }
+
+    public func keyringProblem(trusted: [String]) -> String? {
+        do throws(GPGError) {
+            try checkHome()
+            let ctx = try GPGContext(setup)
+            for fpr in trusted {
+                var key: gpgme_key_t?
+                let started = ctx.gpgme.op_keylist_start(ctx.handle, fpr, 0)
+                let found = GPGContext.code(started) == GPG_ERR_NO_ERROR ? ctx.gpgme.op_keylist_next(ctx.handle, &key) : started
+                _ = ctx.gpgme.op_keylist_end(ctx.handle)
+                if let key { ctx.gpgme.key_unref(key) }
+                if GPGContext.code(found) == GPG_ERR_NO_ERROR { return nil }
+            }
+            return "none of the trusted keys is in the keyring \(setup.homedir)"
+        } catch {
+            return error.description
         }
     }
 

@@ -12,6 +12,9 @@ public enum Base64 {
         return t
     }()
 
+    /// Whether `c` is one of the 64 characters (not '=').
+    static func isAlphabet(_ c: UInt8) -> Bool { table[Int(c)] != 0xFF }
+
     /// Decodes, skipping anything outside the alphabet.
     public static func decode<C: Collection>(_ input: C) -> [UInt8] where C.Element == UInt8 {
         var decoder = Base64Decoder()

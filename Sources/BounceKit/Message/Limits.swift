@@ -11,14 +11,12 @@ public struct Limits: Sendable {
     public var maxDepth = 24
     /// MIME parts in one message, all levels together.
     public var maxParts = 2_000
-    /// Bytes of a message that bouncecheck reads into memory and parses; the
-    /// rest is streamed through unread (a returned original cut there counts
-    /// as truncated, and is verified on its header proof). Servers return
-    /// headers only far below this (Postfix 50 kB, Exim 100 KiB).
-    public var maxParsedBytes = 8 << 20
-    /// Bytes of base64 or quoted-printable encapsulated messages decoded per
-    /// message, all levels together; beyond it they are opaque.
-    public var maxDecodedBytes = 16 << 20
+    /// Decoded bytes of one text or delivery-status part that bouncecheck
+    /// keeps, to recognise a bounce and find an original pasted into it
+    /// (a pasted original longer than this is read as cut there).
+    public var maxKeptText = 1 << 20
+    /// The same, all parts of one message together.
+    public var maxKeptTextTotal = 8 << 20
     /// Boundary parameter length (RFC 2046 §5.1.1 allows 70).
     public var maxBoundaryLength = 200
 

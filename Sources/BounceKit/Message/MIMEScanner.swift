@@ -68,6 +68,12 @@ protocol MIMEScanVisitor {
     /// an enclosing multipart, which owns the line end before it (RFC 2046
     /// §5.1.1), so the entity's last line is not terminated after all.
     mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool)
+    /// A defect was found (before the line or entity it concerns is handed on).
+    mutating func defect(_ defect: MIMEDefect)
+}
+
+extension MIMEScanVisitor {
+    mutating func defect(_ defect: MIMEDefect) {}
 }
 
 /// Streams a message through a `MIMEScanVisitor`.
@@ -76,6 +82,10 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
     let limits: Limits
     /// Defects found anywhere in the message.
     private(set) var defects: Set<MIMEDefect> = []
+    private mutating func record(_ d: MIMEDefect) {
+        if defects.insert(d).inserted || d.isLimit { visitor.defect(d) }
+    }
+
     /// The message is a multipart whose closing delimiter never came: cut short.
     private(set) var messageIsUnclosed = false
 
@@ -131,6 +141,7 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
     private mutating func accept(_ line: LinePiece) {
         let continuation = midLine
         midLine = line.continues
+        if line.continues && !continuation { record(.lineTooLong) }
         if continuation || line.continues || !takeDelimiter(line) { route(line) }
     }
 
@@ -188,7 +199,7 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
             beginBody()
             return true
         case .bodyStartsHere(let defect):
-            defects.insert(.header(defect))
+            record(.header(defect))
             beginBody()
             return false
         }
@@ -231,7 +242,7 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
             Frame(
                 ordinal: nextOrdinal, depth: depth, parent: parent, defaultType: defaultType, reader: HeaderReader(limits: limits)
             ))
-        if nextOrdinal >= limits.maxParts { defects.insert(.tooComplex) }
+        if nextOrdinal >= limits.maxParts { record(.tooComplex) }
         nextOrdinal += 1
     }
 
@@ -245,11 +256,11 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
         var boundary: [UInt8] = []
         if type.isMultipart {
             if f.depth >= limits.maxDepth || f.ordinal >= limits.maxParts {
-                defects.insert(.tooComplex)
+                record(.tooComplex)
             } else if let b = type.parameters["boundary"], !b.isEmpty, b.utf8.count <= limits.maxBoundaryLength {
                 boundary = Array(b.utf8)
             } else {
-                defects.insert(.missingBoundary)
+                record(.missingBoundary)
             }
         }
         let entity = ScannedEntity(
@@ -267,7 +278,7 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
         if frames[frames.count - 1].phase == .header { beginBody() }
         let f = frames.removeLast()
         if f.phase == .preamble || f.phase == .inPart {
-            defects.insert(.missingClosingDelimiter)
+            record(.missingClosingDelimiter)
             if f.ordinal == 0 { messageIsUnclosed = true }
         }
         visitor.end(f.entity!, cutByDelimiter: cutByDelimiter)

@@ -78,7 +78,7 @@ struct CanonicalHasher: MIMEScanVisitor {
 /// Steps 2-4 for one leaf.
 struct LeafHasher {
     private var decoder: BodyDecoder
-    private var lines: LineNormalizer
+    private var lines: LineNormalizer<SHA256>
     private let identity: Bool
 
     init(_ entity: ScannedEntity, into sha: SHA256) {
@@ -108,22 +108,27 @@ struct LeafHasher {
 /// Step 3: lines without trailing white space, empty lines at the end
 /// dropped. Written to SHA-256 through a 64 KiB buffer (one libgcrypt call
 /// per line costs more than the hash itself).
-struct LineNormalizer {
-    private var sha: SHA256
+struct LineNormalizer<Sink: HashSink> {
+    private var sha: Sink
     private var buffer: [UInt8] = []
     /// White space since the last other byte of this line: trailing, unless
     /// more text follows.
     private var space: [UInt8] = []
     /// When `space` outgrows its buffer: the state as if it were not trailing.
-    private var spaceWritten: SHA256? = nil
+    private var spaceWritten: Sink? = nil
     private var lineHasText = false
     private var emptyLines = 0
     private var afterCR = false
 
-    init(sha: SHA256) {
+    init(sha: Sink) {
         self.sha = sha
         buffer.reserveCapacity(1 << 16)
     }
+
+    /// Canonical bytes written so far: a prefix of the canonical form of any
+    /// longer input that starts with what was fed (white space and empty
+    /// lines are held back until text follows).
+    var written: Int { sha.count + buffer.count }
 
     /// Bytes of one line, without line breaks.
     mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -176,7 +181,7 @@ struct LineNormalizer {
     }
 
     /// The hash state with every line in it.
-    mutating func finish() -> SHA256 {
+    mutating func finish() -> Sink {
         if lineHasText { buffer.append(ASCII.lf) }
         flush()
         return sha
@@ -198,12 +203,26 @@ struct LineNormalizer {
         flush()
         if spaceWritten == nil {
             let copy = sha.copy()
-            if !lineHasText { copy.update(Array(repeating: ASCII.lf, count: emptyLines)) }
+            if !lineHasText { Array(repeating: ASCII.lf, count: emptyLines).withUnsafeBytes { copy.update($0) } }
             spaceWritten = copy
         }
-        spaceWritten!.update(space)
+        if let w = spaceWritten { space.withUnsafeBytes { w.update($0) } }
         space.removeAll(keepingCapacity: true)
     }
+}
+
+/// Where canonical bytes go: SHA-256 itself, or a sink that also counts
+/// them and keeps the state at checkpoints (`ContentSink`).
+protocol HashSink: AnyObject {
+    func update(_ buffer: UnsafeRawBufferPointer)
+    /// An independent copy of the state so far.
+    func copy() -> Self
+    /// Bytes taken so far (SHA256 does not count: 0).
+    var count: Int { get }
+}
+
+extension SHA256: HashSink {
+    var count: Int { 0 }
 }
 
 /// Undoes a Content-Transfer-Encoding line by line; the line break after

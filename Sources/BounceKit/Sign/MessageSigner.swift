@@ -55,7 +55,9 @@ public struct MessageSigner {
 
     /// Reads the message, hashes it and signs the statement; nothing is
     /// written yet, so a failure here leaves no half-sent message.
-    public func prepare(_ source: MessageSource, now: Int) throws(SignError) -> PreparedMessage {
+    /// `envelope`: the envelope recipients, when known (re-injection): the
+    /// statement then counts those not in To or Cc.
+    public func prepare(_ source: MessageSource, now: Int, envelope: Envelope? = nil) throws(SignError) -> PreparedMessage {
         var scanner = MIMEScanner(visitor: SurveyAndHash(survey: SignSurvey(limits: limits)), limits: limits)
         do { try source.read { scanner.feed($0) } } catch { throw .input(error) }
         scanner.finish()
@@ -64,17 +66,28 @@ public struct MessageSigner {
         let (messageID, addedID) = try messageID(of: message.header, now: now)
         let mixed = message.isMultipart && message.contentType.mediaType == "multipart/mixed" && survey.topLevelParts > 0
         // 96 random bits: a message cannot hold the boundary by chance.
-        let boundary = mixed ? String(decoding: message.boundary, as: UTF8.self) : "=_bouncesign_\(Crypto.randomBytes(12).hex)"
+        let boundary = mixed ? String(decoding: message.boundary, as: UTF8.self) : "=_bs_\(Crypto.randomBytes(12).hex)"
 
+        var leaves = scanner.visitor.content.contentLeaves
+        let untypedText = message.header.first("Content-Type") == nil && survey.rewrite.contains(0)
+        if untypedText, let i = leaves.firstIndex(where: { $0.ordinal == 0 }) {
+            // BodyRewriter gives such a message the Content-Type it will carry.
+            let added = Header(fields: [HeaderField(name: "Content-Type", value: Self.untypedContentType(survey))])
+            leaves[i].descriptor = CanonicalContent.contentFields(message.header) + CanonicalContent.contentFields(added) + [ASCII.lf]
+        }
         let statement = Statement(
-            timestamp: now, nonce: Crypto.randomBytes(16).hex, messageID: messageID,
-            canonicalization: CanonicalBody.name, bodyHash: scanner.visitor.hasher.digest())
+            timestamp: now, nonce: Crypto.randomBytes(8).hex, messageID: messageID, headers: HeaderBinding.of(message.header),
+            hiddenRecipients: envelope.map { $0.hiddenCount(message.header) }, shape: scanner.visitor.content.shapeDigest,
+            leaves: LeafCollector.records(leaves))
         let text = Array(statement.text.utf8)
-        let clearsigned: [UInt8]
-        do { clearsigned = try signer.clearsign(text) } catch { throw .gpg(error) }
-
+        let signed: SignedStatement
+        do { signed = try SignedStatement(clearsigned: try signer.clearsign(text)) } catch let e as GPGError {
+            throw .gpg(e)
+        } catch {
+            throw .gpg(.operationFailed(operation: "sign", reason: "GnuPG wrote no usable clearsigned text: \(error)"))
+        }
         let head = MailOutput()
-        head.write(ProofHeader.field(clearsigned: clearsigned).raw)
+        head.write(ProofHeader.field(signed).raw)
         head.newline()
         for f in message.header.fields where !f.is(ProofNames.header) && (mixed || !Self.isContentField(f)) {
             Self.write(f, to: head)
@@ -84,10 +97,8 @@ public struct MessageSigner {
         if !mixed { head.write("Content-Type: multipart/mixed; boundary=\"\(boundary)\"\n") }
         head.newline()
         let tail =
-            "\n--\(boundary)\n"
-            + Self.proofPart(type: ProofNames.statementType, file: "bounce-statement.txt", content: text)
-            + "\n--\(boundary)\n"
-            + Self.proofPart(type: ProofNames.clearsignType, file: "bounce-statement.asc", content: clearsigned)
+            "\n--\(boundary)\n" + Self.proofPart(type: ProofNames.statementType, content: text)
+            + "\n--\(boundary)\n" + Self.proofPart(type: ProofNames.clearsignType, content: signed.clearsigned)
             + "\n--\(boundary)--\n"
         let plan = RewritePlan(
             mixed: mixed, boundary: boundary, rewrite: survey.rewrite, textIsUTF8: survey.textIsUTF8,
@@ -97,9 +108,14 @@ public struct MessageSigner {
             limits: limits)
     }
 
+    /// The Content-Type BodyRewriter writes for a message without one.
+    static func untypedContentType(_ survey: SignSurvey) -> String {
+        "text/plain; charset=\(survey.textIsUTF8 ? "utf-8" : "unknown-8bit")"
+    }
+
     /// Signs a message held in memory.
-    public func sign(_ input: [UInt8], now: Int) throws(SignError) -> SignedMessage {
-        let prepared = try prepare(MessageSource(bytes: input), now: now)
+    public func sign(_ input: [UInt8], now: Int, envelope: Envelope? = nil) throws(SignError) -> SignedMessage {
+        let prepared = try prepare(MessageSource(bytes: input), now: now, envelope: envelope)
         let out = MailOutput()
         do { try prepared.write(to: out) } catch { throw .input(error) }
         return SignedMessage(bytes: out.bytes, statement: prepared.statement, addedMessageID: prepared.addedMessageID)
@@ -118,15 +134,8 @@ public struct MessageSigner {
         out.newline()
     }
 
-    private static func proofPart(type: String, file: String, content: [UInt8]) -> String {
-        """
-        Content-Type: \(type)
-        Content-Disposition: attachment; filename="\(file)"
-        Content-Description: proof of origin for bounces (bouncesign)
-        Content-Transfer-Encoding: 7bit
-
-        \(String(decoding: content, as: UTF8.self).trimmingTrailingNewlines)
-        """
+    private static func proofPart(type: String, content: [UInt8]) -> String {
+        "Content-Type: \(type)\n\n\(String(decoding: content, as: UTF8.self).trimmingTrailingNewlines)"
     }
 
     private func messageID(of header: Header, now: Int) throws(SignError) -> (String, Bool) {
@@ -141,25 +150,30 @@ public struct MessageSigner {
 /// The first reading's two visitors in one.
 private struct SurveyAndHash: MIMEScanVisitor {
     var survey: SignSurvey
-    var hasher = CanonicalHasher()
+    var content = LeafCollector()
 
     mutating func begin(_ entity: ScannedEntity) {
         survey.begin(entity)
-        hasher.begin(entity)
+        content.begin(entity)
     }
 
     mutating func bodyLine(_ line: LinePiece) {
         survey.bodyLine(line)
-        hasher.bodyLine(line)
+        content.bodyLine(line)
     }
 
     mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
-        hasher.structureLine(line, role, of: multipart)
+        survey.structureLine(line, role, of: multipart)
+        content.structureLine(line, role, of: multipart)
     }
 
     mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool) {
         survey.end(entity, cutByDelimiter: cutByDelimiter)
-        hasher.end(entity, cutByDelimiter: cutByDelimiter)
+        content.end(entity, cutByDelimiter: cutByDelimiter)
+    }
+
+    mutating func defect(_ defect: MIMEDefect) {
+        survey.defect(defect)
     }
 }
 

@@ -13,8 +13,11 @@ public final class MessageSource {
         case memory([UInt8])
         /// A regular file (or the spool): `length` bytes from `start`.
         case file(fd: Int32, start: off_t, length: off_t?)
-        /// A pipe not read yet, and the spool it will be copied to.
-        case pipe(fd: Int32, spool: Int32)
+        /// A pipe not read yet, and the spool it will be copied to (nil: the
+        /// message is read only once).
+        case pipe(fd: Int32, spool: Int32?)
+        /// A pipe read once without a spool.
+        case consumed
     }
     private var storage: Storage
     private let ownedFD: Int32?
@@ -27,8 +30,9 @@ public final class MessageSource {
     }
 
     /// The message on a descriptor (standard input): read in place if it
-    /// is a regular file, spooled to `spoolDirectory` otherwise.
-    public init(fd: Int32, spoolDirectory: String) throws(FileIO.Failure) {
+    /// is a regular file, spooled to `spoolDirectory` otherwise (unless
+    /// `spool` is false: then it can be read only once).
+    public init(fd: Int32, spoolDirectory: String, spool: Bool = true) throws(FileIO.Failure) {
         var st = stat()
         let offset = lseek(fd, 0, SEEK_CUR)
         if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, offset >= 0 {
@@ -36,9 +40,9 @@ public final class MessageSource {
             ownedFD = nil
             return
         }
-        let spool = try Self.openSpool(in: spoolDirectory)
-        storage = .pipe(fd: fd, spool: spool)
-        ownedFD = spool
+        let spoolFD = spool ? try Self.openSpool(in: spoolDirectory) : nil
+        storage = .pipe(fd: fd, spool: spoolFD)
+        ownedFD = spoolFD
     }
 
     deinit { if let ownedFD { close(ownedFD) } }
@@ -52,7 +56,12 @@ public final class MessageSource {
         case .file(let fd, let start, let length):
             let total = try Self.readFile(fd, from: start, length: length, body)
             storage = .file(fd: fd, start: start, length: total)
-        case .pipe(let fd, let spool):
+        case .pipe(let fd, nil):
+            _ = try Self.readStream(fd, body)
+            storage = .consumed
+        case .consumed:
+            throw .failed("cannot read the message twice from a pipe without a spool")
+        case .pipe(let fd, let spool?):
             var failure: FileIO.Failure? = nil
             let total = try Self.readStream(fd) { chunk in
                 guard failure == nil else { return }

@@ -1,0 +1,135 @@
+// A returned original, read once: its header, the proof it carries and the
+// canonical content of whatever body came back, all from one MIMEScanner
+// pass over its bytes (fed as they stream out of the bounce, or from text
+// pasted inline). The verdict is made from this and nothing else.
+
+/// Everything bouncecheck knows about one returned original.
+public struct ReturnedMessage: Sendable {
+    /// Its header block (as many fields as the limits allow).
+    public var header = Header()
+    /// Whether any byte other than white space came after the header.
+    public var bodyCameBack = false
+    /// Content leaves in document order (proof parts left out).
+    var leaves: [ReadLeaf] = []
+    /// The message is a multipart whose closing delimiter came.
+    public var closed = false
+    /// The `s` digest of what came back.
+    var shape: [UInt8]? = nil
+    /// The proof parts bouncesign appends (ProofNames.trailingProof): decoded
+    /// bytes, at most `ReturnedMessage.maxProofPart` each.
+    var statementPart: [UInt8]? = nil
+    var clearsignPart: [UInt8]? = nil
+    /// Version 1: every top-level part of a proof type counts, and the body
+    /// hash (mime-leaves/1) of the whole return.
+    var legacyProofParts: [(mediaType: String, bytes: [UInt8])] = []
+    var legacyProofCount = 0
+    var legacyDigest: [UInt8] = []
+    /// Content leaves completed before a parser limit was hit in or before
+    /// this message (nil: none was): nothing after them is verified.
+    public var leavesBeforeLimit: Int? = nil
+    /// Defects met, for --explain.
+    public var defects: Set<MIMEDefect> = []
+
+    /// Bytes of a proof part kept: far above any statement bouncesign writes.
+    static let maxProofPart = 64 << 10
+}
+
+/// Reads a returned original as a `MIMEScanner` streams it.
+struct ReturnedMessageReader: MIMEScanVisitor {
+    private(set) var result = ReturnedMessage()
+    private var collector = LeafCollector()
+    private var legacy = CanonicalHasher()
+    /// The top-level proof-typed part being read, and its decoded bytes.
+    private var proofPart: (ordinal: Int, mediaType: String, decoder: BodyDecoder, bytes: [UInt8])? = nil
+    private var proofParts: [(ordinal: Int, mediaType: String, bytes: [UInt8])] = []
+    private var inBody = false
+
+    /// `limitBefore`: a limit was hit in the bounce before this message began.
+    init(limitBefore: Bool = false) {
+        if limitBefore { result.leavesBeforeLimit = 0 }
+    }
+
+    mutating func begin(_ entity: ScannedEntity) {
+        if entity.ordinal == 0 {
+            result.header = entity.header
+            inBody = true
+        }
+        collector.begin(entity)
+        legacy.begin(entity)
+        if entity.parent == 0, ProofNames.isProofType(entity.contentType.mediaType) {
+            result.legacyProofCount += 1
+            proofPart = (entity.ordinal, entity.contentType.mediaType, BodyDecoder(entity.encoding), [])
+        }
+        if entity.ordinal > 0 { result.bodyCameBack = true }
+    }
+
+    mutating func bodyLine(_ line: LinePiece) {
+        noteBody(line)
+        collector.bodyLine(line)
+        legacy.bodyLine(line)
+        if var p = proofPart {
+            proofPart = nil
+            p.decoder.line(line) { if p.bytes.count < ReturnedMessage.maxProofPart { p.bytes += $0 } }
+            proofPart = p
+        }
+    }
+
+    mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
+        noteBody(line)
+        collector.structureLine(line, role, of: multipart)
+        legacy.structureLine(line, role, of: multipart)
+        if multipart == 0, role == .closeDelimiter { result.closed = true }
+    }
+
+    mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool) {
+        collector.end(entity, cutByDelimiter: cutByDelimiter)
+        legacy.end(entity, cutByDelimiter: cutByDelimiter)
+        if var p = proofPart, p.ordinal == entity.ordinal {
+            p.decoder.finish(cutByDelimiter: cutByDelimiter) { if p.bytes.count < ReturnedMessage.maxProofPart { p.bytes += $0 } }
+            proofParts.append((p.ordinal, p.mediaType, p.bytes))
+            if proofParts.count > 4 { proofParts.removeFirst() }
+            proofPart = nil
+        }
+    }
+
+    mutating func defect(_ defect: MIMEDefect) {
+        result.defects.insert(defect)
+        if defect.isLimit, result.leavesBeforeLimit == nil { result.leavesBeforeLimit = collector.leaves.count }
+    }
+
+    private mutating func noteBody(_ line: LinePiece) {
+        guard inBody, !result.bodyCameBack else { return }
+        if line.content.contains(where: { !ASCII.isWhitespace($0) }) { result.bodyCameBack = true }
+    }
+
+    /// The message as read, once the scanner has finished.
+    func finished(closed scannerSawClose: Bool) -> ReturnedMessage {
+        var r = result
+        r.closed = r.closed && scannerSawClose
+        let content = collector.contentLeaves
+        r.leaves = content
+        // A limit counted leaves among all of them: count content leaves only.
+        if let n = r.leavesBeforeLimit { r.leavesBeforeLimit = content.filter { $0.ordinal < ordinalOfLeaf(n) }.count }
+        r.shape = collector.shapeDigest
+        let proof = collector.rootIsMixed ? ProofNames.trailingProof(collector.topLevel) : []
+        for p in proofParts where proof.contains(p.ordinal) {
+            if p.mediaType == ProofNames.statementType { r.statementPart = p.bytes } else { r.clearsignPart = p.bytes }
+        }
+        r.legacyProofParts = proofParts.map { ($0.mediaType, $0.bytes) }
+        r.legacyDigest = legacy.digest()
+        return r
+    }
+
+    /// The ordinal of the n-th leaf read (Int.max when fewer were read).
+    private func ordinalOfLeaf(_ n: Int) -> Int {
+        n < collector.leaves.count ? collector.leaves[n].ordinal : Int.max
+    }
+}
+
+extension ReturnedMessage {
+    /// Reads a returned original held in memory (text pasted inline).
+    static func read(_ bytes: ArraySlice<UInt8>, limits: Limits, limitBefore: Bool = false) -> ReturnedMessage {
+        let scanner = MIMEScanner.scan(bytes, visitor: ReturnedMessageReader(limitBefore: limitBefore), limits: limits)
+        return scanner.visitor.finished(closed: !scanner.messageIsUnclosed)
+    }
+}

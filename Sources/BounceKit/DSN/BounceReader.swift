@@ -1,0 +1,229 @@
+// Reading a bounce in one pass: the outline the classifier needs (each
+// entity's header and type, the start of each text and delivery-status
+// part) and, for every part that may hold the returned original, that
+// original read as it streams past (ReturnedMessageReader). Memory stays
+// bounded whatever the size: text is kept up to `Limits.maxKeptText`, and
+// an original is kept as digests, not bytes.
+//
+// Parts that may hold the original: message/rfc822, message/global,
+// message/partial and the header types (text/rfc822-headers and its
+// variants) are read from their decoded body, leading blank lines skipped
+// (a forger's label does not decide how much is read: a header type holding
+// a body has its body read); a part whose own header carries Message-ID or
+// Received (an original pasted after a bare delimiter line) is read from its
+// raw lines, header included.
+
+/// One entity of a bounce as bouncecheck keeps it.
+public final class OutlineEntity: @unchecked Sendable {
+    public let ordinal: Int
+    public let parent: Int?
+    public let header: Header
+    public let contentType: ContentType
+    /// A multipart with at least one part.
+    public internal(set) var hasParts = false
+    /// The decoded start of a text or delivery-status part (or of the
+    /// message, or a multipart without parts), at most `Limits.maxKeptText`.
+    public internal(set) var text: [UInt8] = []
+    /// The returned original this part holds, read from it.
+    public internal(set) var original: ReturnedMessage? = nil
+
+    init(_ e: ScannedEntity) {
+        ordinal = e.ordinal
+        parent = e.parent
+        header = e.header
+        contentType = e.contentType
+    }
+
+    /// A leaf (not a multipart with parts).
+    public var isLeaf: Bool { !hasParts }
+}
+
+/// A bounce as read once.
+public struct BounceOutline: Sendable {
+    /// The entities in document order; the message first.
+    public var entities: [OutlineEntity]
+    /// Defects met in the bounce itself.
+    public var defects: Set<MIMEDefect>
+    /// The limits it was read with (to read inline originals alike).
+    public var limits: Limits
+
+    public var root: OutlineEntity { entities[0] }
+
+    /// Reads a message held in memory.
+    public static func read(_ bytes: ArraySlice<UInt8>, limits: Limits = .standard) -> BounceOutline {
+        MIMEScanner.scan(bytes, visitor: BounceReader(limits: limits), limits: limits).visitor.outline
+    }
+}
+
+/// The header types a returned header block (or, mislabelled, a whole
+/// message) comes back as.
+let returnedHeaderTypes: Set<String> = [
+    "text/rfc822-headers", "text/rfc822-header", "message/global-headers", "message/rfc822-headers",
+]
+
+/// Builds a `BounceOutline` as a `MIMEScanner` reads the bounce.
+struct BounceReader: MIMEScanVisitor {
+    let limits: Limits
+    private var entities: [OutlineEntity] = []
+    private var defects: Set<MIMEDefect> = []
+    private var limitHit = false
+    private var keptText = 0
+
+    /// What is being done with an open entity's lines.
+    private struct Open {
+        let entity: OutlineEntity
+        var capture: BodyDecoder? = nil
+        var original: OriginalFeed? = nil
+    }
+    private var open: [Open] = []
+    /// Originals read from raw lines: every line below them goes in.
+    private var taps: [(ordinal: Int, feed: OriginalFeed)] = []
+    private var originals = 0
+
+    init(limits: Limits = .standard) { self.limits = limits }
+
+    /// The outline, once the scanner has finished.
+    var outline: BounceOutline {
+        BounceOutline(entities: entities, defects: defects, limits: limits)
+    }
+
+    mutating func begin(_ e: ScannedEntity) {
+        let entity = OutlineEntity(e)
+        entities.append(entity)
+        if let p = open.last { p.entity.hasParts = true }
+        for i in taps.indices { taps[i].feed.raw(e.rawHeader) }
+        var o = Open(entity: entity)
+        let type = e.contentType.mediaType
+        if !e.isMultipart && (e.contentType.type == "text" || type.hasSuffix("delivery-status") || e.ordinal == 0) {
+            o.capture = BodyDecoder(e.encoding)
+        }
+        if e.isMultipart { o.capture = BodyDecoder(.sevenBit) }  // the preamble, if no part comes
+        if originals < 16, !e.isMultipart,
+            ["message/rfc822", "message/global", "message/partial"].contains(type) || returnedHeaderTypes.contains(type)
+        {
+            originals += 1
+            o.original = OriginalFeed(decoding: e.encoding, limits: limits, limitBefore: limitHit)
+        } else if originals < 16, e.ordinal > 0, e.header.first("Message-ID") != nil || e.header.first("Received") != nil {
+            originals += 1
+            var feed = OriginalFeed(decoding: nil, limits: limits, limitBefore: limitHit)
+            feed.raw(e.rawHeader)
+            taps.append((e.ordinal, feed))
+        }
+        open.append(o)
+    }
+
+    mutating func bodyLine(_ line: LinePiece) {
+        let top = open.count - 1
+        keep(line, top)
+        if var f = open[top].original {
+            open[top].original = nil
+            f.line(line)
+            open[top].original = f
+        }
+        tap(line)
+    }
+
+    mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
+        let top = open.count - 1
+        if role == .preamble { keep(line, top) }
+        if role == .delimiter || role == .closeDelimiter { open[top].capture = nil }
+        tap(line)
+    }
+
+    mutating func end(_ e: ScannedEntity, cutByDelimiter: Bool) {
+        let o = open.removeLast()
+        if var c = o.capture, o.entity.text.count < limits.maxKeptText {
+            c.finish(cutByDelimiter: cutByDelimiter) { o.entity.text += $0 }
+        }
+        if var f = o.original { o.entity.original = f.finish(cutByDelimiter: cutByDelimiter) }
+        if let last = taps.last, last.ordinal == e.ordinal {
+            var f = taps.removeLast().feed
+            o.entity.original = f.finish(cutByDelimiter: cutByDelimiter)
+        }
+    }
+
+    mutating func defect(_ d: MIMEDefect) {
+        defects.insert(d)
+        if d.isLimit { limitHit = true }
+    }
+
+    /// Keeps the decoded start of a text part, within the budget.
+    private mutating func keep(_ line: LinePiece, _ i: Int) {
+        guard var c = open[i].capture else { return }
+        open[i].capture = nil
+        let entity = open[i].entity
+        var budget = Swift.min(limits.maxKeptText - entity.text.count, limits.maxKeptTextTotal - keptText)
+        guard budget > 0 else { return }
+        c.line(line) { chunk in
+            let n = Swift.min(chunk.count, budget)
+            entity.text += UnsafeBufferPointer(rebasing: chunk[..<n])
+            budget -= n
+            keptText += n
+        }
+        open[i].capture = c
+    }
+
+    private mutating func tap(_ line: LinePiece) {
+        for i in taps.indices { taps[i].feed.rawLine(line) }
+    }
+}
+
+/// Feeds one returned original, as its bytes come, to its own scanner.
+struct OriginalFeed {
+    private var decoder: BodyDecoder?
+    private var scanner: MIMEScanner<ReturnedMessageReader>
+    private var pending: [UInt8] = []
+    /// Still before the first byte that is not white space or a line end.
+    private var atStart = true
+
+    /// `decoding`: the part's transfer encoding; nil to take raw lines.
+    init(decoding encoding: TransferEncoding?, limits: Limits, limitBefore: Bool) {
+        decoder = encoding.map(BodyDecoder.init)
+        scanner = MIMEScanner(visitor: ReturnedMessageReader(limitBefore: limitBefore), limits: limits)
+    }
+
+    /// A line of the part's body (still transfer-encoded).
+    mutating func line(_ piece: LinePiece) {
+        guard var d = decoder else { return }
+        decoder = nil
+        d.line(piece) { take($0) }
+        decoder = d
+        if pending.count >= 1 << 16 { flush() }
+    }
+
+    /// Raw bytes (header blocks of a tapped part).
+    mutating func raw(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { take($0) }
+    }
+
+    /// A raw line of a tapped part.
+    mutating func rawLine(_ piece: LinePiece) {
+        take(piece.content)
+        if piece.terminated { [ASCII.lf].withUnsafeBufferPointer { take($0) } }
+        if pending.count >= 1 << 16 { flush() }
+    }
+
+    private mutating func take(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        if atStart {
+            while start < bytes.count, ASCII.isWhitespace(bytes[start]) || bytes[start] == ASCII.lf || bytes[start] == ASCII.cr {
+                start += 1
+            }
+            if start == bytes.count { return }
+            atStart = false
+        }
+        pending += UnsafeBufferPointer(rebasing: bytes[start...])
+    }
+
+    private mutating func flush() {
+        pending.withUnsafeBufferPointer { scanner.feed($0) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    mutating func finish(cutByDelimiter: Bool) -> ReturnedMessage {
+        if var d = decoder { d.finish(cutByDelimiter: cutByDelimiter) { take($0) } }
+        flush()
+        scanner.finish()
+        return scanner.visitor.finished(closed: !scanner.messageIsUnclosed)
+    }
+}
