@@ -12,7 +12,7 @@ public struct CheckResult: Sendable {
     public var summary: String {
         var s = "\(verdict.keyword) (\(verdict.reason))"
         if report.kind != .notBounce { s += "; kind=\(report.kind.rawValue)" }
-        if case .pass = verdict, let b = findings.binding { s += "; bound=\(Self.token(b.split(separator: " ").first.map(String.init) ?? b))" }
+        if case .pass = verdict, let b = findings.binding { s += "; bound=\(b.rawValue)" }
         if let key = findings.keyFingerprint { s += "; key=\(key)" }
         if let id = findings.statement?.messageID { s += "; message-id=\(id)" }
         for r in report.recipients.prefix(5) {
@@ -47,7 +47,7 @@ public struct CheckResult: Sendable {
             lines.append("original: not found")
         }
         lines += findings.steps
-        if let b = findings.binding { lines.append("bound to: \(b)") }
+        if let b = findings.binding { lines.append("bound: \(b.rawValue): \(b.description)") }
         lines.append("verdict: \(verdict.keyword) (\(verdict.reason))")
         return lines
     }

@@ -10,7 +10,31 @@ public struct ProofFindings: Sendable {
     public var keyFingerprint: String? = nil
     public var statement: Statement? = nil
     /// How strongly the proof is bound to whom the message was sent.
-    public var binding: String? = nil
+    public var binding: Binding? = nil
+}
+
+/// How strongly a passing proof is bound to whom the message was sent
+/// (the annotation's `bound=`).
+public enum Binding: String, Sendable {
+    /// Envelope known: every recipient the bounce names is in To or Cc.
+    case recipients
+    /// Envelope known: a recipient the bounce names is not in To or Cc, and
+    /// the message had Bcc recipients it may be one of.
+    case bcc
+    /// Envelope not known (filter mode): From, To, Cc, Subject and Date are
+    /// bound; the recipients the bounce names are not.
+    case headers
+    /// A version 1 proof: the Message-ID only.
+    case messageID = "message-id"
+
+    public var description: String {
+        switch self {
+        case .recipients: return "every recipient the bounce names is one the message was sent to"
+        case .bcc: return "a recipient the bounce names is not in To or Cc; the message had Bcc recipients it may be one of"
+        case .headers: return "From, To, Cc, Subject and Date; signed without the envelope, so recipients are not bound"
+        case .messageID: return "a version 1 proof binds the Message-ID only"
+        }
+    }
 }
 
 /// Verifies the proof carried by one returned message.
@@ -58,8 +82,7 @@ public struct ProofVerifier {
             findings.steps.append("headers: \(statement.headers?.names.joined(separator: ", ") ?? "none") as signed")
             if let r = checkRecipients(m, statement, recipients, findings: &findings) { return .fail(r) }
         } else {
-            findings.binding = "message-id"
-            findings.steps.append("binding: a version 1 proof binds the Message-ID only")
+            findings.binding = .messageID
         }
         return checkBody(original, statement, findings: &findings)
     }
@@ -118,17 +141,10 @@ public struct ProofVerifier {
             !visible.contains($0.finalRecipient.asciiLowercased) && !visible.contains($0.originalRecipient.asciiLowercased)
         }
         switch (statement.hiddenRecipients, unseen.first) {
-        case (nil, _):
-            findings.binding = "headers"
-            findings.steps.append("binding: From, To, Cc, Subject and Date; signed without the envelope, so recipients are not bound")
-        case (0, let r?):
-            return .wrongRecipient(r.finalRecipient)
-        case (let n?, let r?):
-            findings.binding = "recipients, but \(r.finalRecipient) may be one of \(n) Bcc"
-            findings.steps.append("binding: \(r.finalRecipient) is not in To or Cc; the message had \(n) Bcc recipient(s)")
-        case (_, nil):
-            findings.binding = named.isEmpty ? "headers (the bounce names no recipient)" : "recipients"
-            findings.steps.append("binding: every recipient the bounce names is one the message was sent to")
+        case (nil, _): findings.binding = .headers
+        case (0, let r?): return .wrongRecipient(r.finalRecipient)
+        case (_, _?): findings.binding = .bcc
+        case (_, nil): findings.binding = named.isEmpty ? .headers : .recipients
         }
         return nil
     }
