@@ -1,21 +1,37 @@
 // Lines out of a stream of chunks, for the streaming parsers (MIMEScanner).
 //
-// A line is handed out as soon as its end is seen; only the unfinished line
+// A line is handed out as soon as its end is seen (a CR that ends a chunk
+// waits for the next byte: CR or CRLF); only the unfinished line
 // at the end of a chunk is copied (into `carry`). A line longer than
 // `maxLine` comes out in pieces of exactly `maxLine` bytes, the last piece
 // carrying the line end, so that memory stays bounded whatever the input;
 // the pieces are the same however the stream is cut into chunks.
 import Glibc
 
+/// The line end that ended a piece.
+enum LineTerminator {
+    /// None: the input's last line, or a piece that continues.
+    case none
+    case lf, cr, crlf
+}
+
 /// One line, or one piece of an over-long line.
 struct LinePiece {
     /// The bytes without the line end; valid only during the call.
     var content: UnsafeBufferPointer<UInt8>
-    /// Length of the line end that followed: 0 (none: the input's last line,
-    /// or a piece that continues), 1 (LF or CR) or 2 (CRLF).
-    var terminatorLength: Int
+    /// Which line end followed (a writer that must keep the bytes needs it).
+    var terminator: LineTerminator
     /// Whether the line goes on in the next piece.
     var continues: Bool
+
+    /// Length of the line end that followed: 0, 1 (LF or CR) or 2 (CRLF).
+    var terminatorLength: Int {
+        switch terminator {
+        case .none: return 0
+        case .lf, .cr: return 1
+        case .crlf: return 2
+        }
+    }
 
     var terminated: Bool { terminatorLength > 0 }
     var count: Int { content.count }
@@ -29,16 +45,21 @@ struct LineSplitter {
     static let maxLine = Limits.standard.maxHeaderBytes + 1024
 
     private var carry: [UInt8] = []
-    /// The previous chunk ended in CR: an LF first in the next one is its pair.
-    private var skipLF = false
+    /// The previous chunk ended in CR: the line in `carry` ends in CRLF if
+    /// the next chunk starts with LF, in CR if not. It waits for that byte,
+    /// so that every piece's terminator is the same however the input is cut.
+    private var pendingCR = false
 
     /// Hands every line completed by `chunk` to `body`.
     mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, _ body: (LinePiece) -> Void) {
         guard let base = chunk.baseAddress, !chunk.isEmpty else { return }
         var p = 0
-        if skipLF {
-            skipLF = false
-            if base[0] == ASCII.lf { p = 1 }
+        if pendingCR {
+            pendingCR = false
+            let crlf = base[0] == ASCII.lf
+            carry.withUnsafeBufferPointer { emit($0, crlf ? .crlf : .cr, body) }
+            carry.removeAll(keepingCapacity: true)
+            if crlf { p = 1 }
         }
         while p < chunk.count {
             guard let end = Self.lineEnd(base, from: p, count: chunk.count) else {
@@ -46,44 +67,48 @@ struct LineSplitter {
                 emitFullPieces(body)
                 return
             }
-            var termLength = 1
+            var terminator = LineTerminator.lf
             if base[end] == ASCII.cr {
-                if end + 1 < chunk.count {
-                    if base[end + 1] == ASCII.lf { termLength = 2 }
-                } else {
-                    skipLF = true
+                guard end + 1 < chunk.count else {
+                    carry.append(contentsOf: UnsafeBufferPointer(start: base + p, count: end - p))
+                    emitFullPieces(body)
+                    pendingCR = true
+                    return
                 }
+                terminator = base[end + 1] == ASCII.lf ? .crlf : .cr
             }
             if carry.isEmpty {
-                emit(UnsafeBufferPointer(start: base + p, count: end - p), termLength, body)
+                emit(UnsafeBufferPointer(start: base + p, count: end - p), terminator, body)
             } else {
                 carry.append(contentsOf: UnsafeBufferPointer(start: base + p, count: end - p))
                 emitFullPieces(body)
-                carry.withUnsafeBufferPointer { emit($0, termLength, body) }
+                carry.withUnsafeBufferPointer { emit($0, terminator, body) }
                 carry.removeAll(keepingCapacity: true)
             }
-            p = end + termLength
+            p = end + (terminator == .crlf ? 2 : 1)
         }
     }
 
-    /// Hands out the last line if the input did not end with a line end.
+    /// Hands out the last line: unterminated, or ended by a CR that closed
+    /// the last chunk.
     mutating func finish(_ body: (LinePiece) -> Void) {
-        guard !carry.isEmpty else { return }
-        carry.withUnsafeBufferPointer { emit($0, 0, body) }
+        guard !carry.isEmpty || pendingCR else { return }
+        carry.withUnsafeBufferPointer { emit($0, pendingCR ? .cr : .none, body) }
         carry.removeAll()
+        pendingCR = false
     }
 
     /// A line known to end here: in pieces if it is too long.
-    private func emit(_ line: UnsafeBufferPointer<UInt8>, _ termLength: Int, _ body: (LinePiece) -> Void) {
+    private func emit(_ line: UnsafeBufferPointer<UInt8>, _ terminator: LineTerminator, _ body: (LinePiece) -> Void) {
         var start = 0
         while line.count - start > Self.maxLine {
             body(
                 LinePiece(
-                    content: UnsafeBufferPointer(rebasing: line[start..<(start + Self.maxLine)]), terminatorLength: 0,
+                    content: UnsafeBufferPointer(rebasing: line[start..<(start + Self.maxLine)]), terminator: .none,
                     continues: true))
             start += Self.maxLine
         }
-        body(LinePiece(content: UnsafeBufferPointer(rebasing: line[start...]), terminatorLength: termLength, continues: false))
+        body(LinePiece(content: UnsafeBufferPointer(rebasing: line[start...]), terminator: terminator, continues: false))
     }
 
     /// While the unfinished line is longer than a piece, hands out pieces.
@@ -95,7 +120,7 @@ struct LineSplitter {
             while start < full {
                 body(
                     LinePiece(
-                        content: UnsafeBufferPointer(rebasing: buf[start..<(start + Self.maxLine)]), terminatorLength: 0,
+                        content: UnsafeBufferPointer(rebasing: buf[start..<(start + Self.maxLine)]), terminator: .none,
                         continues: true))
                 start += Self.maxLine
             }

@@ -1,6 +1,12 @@
 // bouncesign's second reading of a message: writes the body out, copying
-// every entity as it is except those the survey marked for re-encoding, and
-// closes the message with the proof parts (see MessageSigner's rules).
+// every entity as it is except those the survey marked for re-encoding,
+// leaving out the earlier proof the survey found (ProofNames.trailingProof),
+// and closes the message with the proof parts (see MessageSigner's rules).
+//
+// Re-encoding keeps the decoded bytes: a leaf already base64 stays base64
+// and one quoted-printable stays quoted-printable (only re-wrapped); a leaf
+// the survey marked `exact` becomes base64 of its bytes as they are; other
+// text becomes quoted-printable, other data base64.
 
 /// What the second reading needs to know.
 struct RewritePlan {
@@ -9,6 +15,11 @@ struct RewritePlan {
     /// The delimiter the proof parts go behind.
     var boundary: String
     var rewrite: Set<Int>
+    /// Leaves re-encoded as base64 of their exact bytes, line ends included.
+    var exact: Set<Int>
+    /// Top-level parts of a multipart/mixed message that are the earlier
+    /// proof, replaced by the new one; every other part is kept.
+    var replacedProof: Set<Int>
     var textIsUTF8: Bool
     /// The proof parts and the closing delimiter.
     var tail: [UInt8]
@@ -24,7 +35,7 @@ struct BodyRewriter: MIMEScanVisitor {
         case skip
         /// Copied as it is. `root`: the entity whose header was written anew.
         case copy(root: Bool)
-        case reencode(BodyDecoder, BodyEncoder)
+        case reencode(LeafDecoder, BodyEncoder)
         /// A multipart whose delimiters are written anew (`top`: the message).
         case multipart(boundary: String, partsWritten: Int, closed: Bool, top: Bool)
     }
@@ -47,7 +58,7 @@ struct BodyRewriter: MIMEScanVisitor {
             out.write(e.rawHeader)
             modes.append(.copy(root: false))
         case .multipart(let boundary, let written, let closed, let top):
-            if top && e.isTopLevelProofPart {
+            if top && plan.replacedProof.contains(e.ordinal) {
                 modes.append(.skip)
                 return
             }
@@ -81,13 +92,16 @@ struct BodyRewriter: MIMEScanVisitor {
             modes.append(.multipart(boundary: boundary, partsWritten: 0, closed: false, top: false))
             return
         }
-        let asText = e.contentType.type == "text"
+        let exact = plan.exact.contains(e.ordinal)
+        let asText =
+            !exact && e.encoding != .base64 && (e.encoding == .quotedPrintable || e.contentType.type == "text")
         writeFields(fields.filter { !$0.is("Content-Transfer-Encoding") })
         if isTop && e.header.first("Content-Type") == nil {
             out.write("Content-Type: text/plain; charset=\(plan.textIsUTF8 ? "utf-8" : "unknown-8bit")\n")
         }
         out.write("Content-Transfer-Encoding: \(asText ? "quoted-printable" : "base64")\n\n")
-        modes.append(.reencode(BodyDecoder(e.encoding), asText ? .quotedPrintable(QPEncoder()) : .base64(Base64LineEncoder())))
+        let decoder: LeafDecoder = exact ? .exact(ExactBytes()) : .decoded(BodyDecoder(e.encoding))
+        modes.append(.reencode(decoder, asText ? .quotedPrintable(QPEncoder()) : .base64(Base64LineEncoder())))
     }
 
     mutating func bodyLine(_ line: LinePiece) {

@@ -63,6 +63,9 @@ public struct MessageSigner {
         scanner.finish()
         let survey = scanner.visitor.survey
         guard let message = survey.message else { throw .input(.failed("no message")) }  // begun at the first line
+        if let risk = ContentRisk.of(scanner.defects, longHeaderLine: survey.longHeaderLine) ?? survey.risk {
+            throw .wouldChangeContent(risk)
+        }
         let (messageID, addedID) = try messageID(of: message.header, now: now)
         let mixed = message.isMultipart && message.contentType.mediaType == "multipart/mixed" && survey.topLevelParts > 0
         // 96 random bits: a message cannot hold the boundary by chance.
@@ -101,7 +104,8 @@ public struct MessageSigner {
             + "\n--\(boundary)\n" + Self.proofPart(type: ProofNames.clearsignType, content: signed.clearsigned)
             + "\n--\(boundary)--\n"
         let plan = RewritePlan(
-            mixed: mixed, boundary: boundary, rewrite: survey.rewrite, textIsUTF8: survey.textIsUTF8,
+            mixed: mixed, boundary: boundary, rewrite: survey.rewrite, exact: survey.exact,
+            replacedProof: survey.proofToReplace, textIsUTF8: survey.textIsUTF8,
             tail: Array(tail.utf8))
         return PreparedMessage(
             statement: statement, addedMessageID: addedID, source: source, head: head.bytes, plan: plan,

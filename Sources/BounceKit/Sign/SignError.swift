@@ -8,12 +8,16 @@ public enum SignError: Error, CustomStringConvertible {
     case gpg(GPGError)
     /// Reading or spooling the message failed (the reason says which).
     case input(FileIO.Failure)
+    /// Signing would change what a reader sees: the message is kept as it is
+    /// (exit 75, or sent unsigned under on-error pass).
+    case wouldChangeContent(ContentRisk)
 
     public var description: String {
         switch self {
         case .unusableMessageID(let id): return "cannot bind the proof to Message-ID \"\(id)\": not printable ASCII"
         case .gpg(let e): return e.description
         case .input(let e): return e.reason
+        case .wouldChangeContent(let risk): return "\(risk); cannot sign it without changing it"
         }
     }
 }

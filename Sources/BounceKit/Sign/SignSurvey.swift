@@ -7,20 +7,46 @@ struct SignSurvey: MIMEScanVisitor {
     let limits: Limits
     /// The message itself, once its header is read.
     private(set) var message: ScannedEntity? = nil
-    /// Parts directly under the message, proof parts included.
-    private(set) var topLevelParts = 0
+    /// Parts directly under the message, proof parts included, in order.
+    private(set) var topLevel: [(ordinal: Int, mediaType: String)] = []
     /// Entities to re-encode (multiparts: some part below must be).
     private(set) var rewrite: Set<Int> = []
+    /// Leaves to re-encode as base64 of their bytes exactly as they are,
+    /// line ends included (see `end`).
+    private(set) var exact: Set<Int> = []
     /// For a message without Content-Type: whether its text is UTF-8.
     private(set) var textIsUTF8 = true
+    /// Why the message cannot be signed unchanged, if it cannot.
+    private(set) var risk: ContentRisk? = nil
+    /// Some entity's body began with a piece of an over-long line: with a
+    /// header over the limits, that line is what ended the header.
+    private(set) var longHeaderLine = false
+
+    /// Parts directly under the message, proof parts included.
+    var topLevelParts: Int { topLevel.count }
+
+    /// The earlier proof that signing replaces (`ProofNames.trailingProof`).
+    var proofToReplace: Set<Int> { Set(ProofNames.trailingProof(topLevel)) }
 
     /// What is known of each entity still open, innermost last.
     private struct Open {
         let isProtected: Bool
+        /// This entity or one around it is protected: copied as it is.
+        let inProtected: Bool
+        let quotedPrintable: Bool
         var unsafeLine = false
         var partToRewrite = false
+        var sawBody = false
+        /// Line ends seen in its body (the last one included, even when a
+        /// delimiter owns it: it still tells the message's convention).
+        var sawCR = false, sawCRLF = false, sawLF = false
+        /// Quoted-printable "=0D" or "=0A" (a CR or LF as data).
+        var qpLineEndEscape = false
     }
     private var open: [Open] = []
+    /// An LF or CRLF line end seen anywhere in a body so far: a CR alone is
+    /// then data (a bare CR); in a message of CR line ends it is a line end.
+    private var sawLineFeed = false
     /// Decodes the message's own text when it has no Content-Type.
     private var untypedText: (decoder: BodyDecoder, utf8: UTF8Validator)? = nil
 
@@ -33,13 +59,31 @@ struct SignSurvey: MIMEScanVisitor {
                 untypedText = (BodyDecoder(entity.encoding), UTF8Validator())
             }
         }
-        if entity.parent == 0 { topLevelParts += 1 }
-        open.append(Open(isProtected: Self.isProtected(entity)))
+        if entity.parent == 0 { topLevel.append((entity.ordinal, entity.contentType.mediaType)) }
+        let isProtected = Self.isProtected(entity)
+        open.append(
+            Open(
+                isProtected: isProtected, inProtected: isProtected || (open.last?.inProtected ?? false),
+                quotedPrintable: entity.encoding == .quotedPrintable))
     }
 
     mutating func bodyLine(_ line: LinePiece) {
         let last = open.count - 1
+        if !open[last].sawBody {
+            open[last].sawBody = true
+            if line.continues { longHeaderLine = true }
+        }
         if !open[last].unsafeLine, !Self.isTransitSafe(line) { open[last].unsafeLine = true }
+        switch line.terminator {
+        case .none: break
+        case .lf: open[last].sawLF = true
+        case .cr: open[last].sawCR = true
+        case .crlf: open[last].sawCRLF = true
+        }
+        if line.terminator == .lf || line.terminator == .crlf { sawLineFeed = true }
+        if open[last].quotedPrintable, !open[last].qpLineEndEscape, Self.hasLineEndEscape(line.content) {
+            open[last].qpLineEndEscape = true
+        }
         if var t = untypedText {
             untypedText = nil
             t.decoder.line(line) { t.utf8.feed($0) }
@@ -51,16 +95,80 @@ struct SignSurvey: MIMEScanVisitor {
 
     mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool) {
         let e = open.removeLast()
-        let needs = !e.isProtected && (entity.isMultipart ? e.partToRewrite : e.unsafeLine)
-        if needs && entity.ordinal < limits.maxParts {
-            rewrite.insert(entity.ordinal)
-            if !open.isEmpty { open[open.count - 1].partToRewrite = true }
+        let (needs, exactBytes) = entity.isMultipart ? (e.partToRewrite, false) : leafNeeds(entity, e)
+        if needs && !e.isProtected {
+            if e.inProtected || entity.ordinal >= limits.maxParts {
+                // Copied untouched with the subtree around it.
+                if exactBytes { refuse(e.inProtected ? .protectedLineEnds : .opaqueMultipart) }
+            } else {
+                rewrite.insert(entity.ordinal)
+                if exactBytes { exact.insert(entity.ordinal) }
+                if !open.isEmpty { open[open.count - 1].partToRewrite = true }
+                if let r = Self.cannotReencode(entity, e) { refuse(r) }
+            }
+        } else if needs && e.isProtected && exactBytes {
+            refuse(.protectedLineEnds)
         }
         if entity.ordinal == 0, var t = untypedText {
             t.decoder.finish(cutByDelimiter: false) { t.utf8.feed($0) }
             textIsUTF8 = t.utf8.isValid
             untypedText = nil
         }
+    }
+
+    /// Whether a leaf must be re-encoded, and whether as its exact bytes.
+    ///
+    /// Copying writes every line end as LF. That is the line end a reader
+    /// sees for lines (text, 7bit, message/*: CRLF in canonical form,
+    /// RFC 2046 §4.1.1), but not for two kinds of content:
+    /// - 8bit or binary data of a non-text type, where CR and CRLF are bytes
+    ///   of the content: any line end but LF means base64 of the exact bytes
+    ///   (the line end before a delimiter is the delimiter's, RFC 2046 §5.1.1);
+    /// - a bare CR in a message whose lines end in LF or CRLF: it is data,
+    ///   not a line end, and copying or quoted-printable (whose encoder reads
+    ///   a CR as a line break) would turn it into one. Such a leaf, text too,
+    ///   becomes base64 of its exact bytes. Not "=0D" in quoted-printable:
+    ///   our decoder (and the canonical hash after it) cannot tell "=0D"
+    ///   before a line break from a CRLF, so a CR before a line end would
+    ///   hash differently after signing; base64 keeps every byte for every
+    ///   reader, at the cost of text that is not readable undecoded.
+    private func leafNeeds(_ entity: ScannedEntity, _ e: Open) -> (Bool, Bool) {
+        guard entity.encoding.isIdentity else { return (e.unsafeLine, false) }
+        let bareCR = e.sawCR && sawLineFeed
+        let binary =
+            (entity.encoding == .eightBit || entity.encoding == .binary) && !Self.isLineOriented(entity.contentType)
+        if bareCR || (binary && (e.sawCR || e.sawCRLF)) { return (true, true) }
+        return (e.unsafeLine, binary && e.unsafeLine)
+    }
+
+    /// Why an entity marked for re-encoding cannot be, if it cannot.
+    private static func cannotReencode(_ entity: ScannedEntity, _ e: Open) -> ContentRisk? {
+        if entity.contentType.isMultipart && !entity.isMultipart { return .opaqueMultipart }
+        if case .other(let name) = entity.encoding { return .unknownEncoding(name) }
+        if entity.encoding == .quotedPrintable && e.qpLineEndEscape { return .quotedPrintableLineEnd }
+        return nil
+    }
+
+    private mutating func refuse(_ r: ContentRisk) {
+        if risk == nil { risk = r }
+    }
+
+    /// Content made of lines, whose line ends a reader sees as CRLF.
+    static func isLineOriented(_ t: ContentType) -> Bool {
+        t.type == "text" || t.type == "message" || t.isMultipart
+    }
+
+    /// "=0D" or "=0A" (any case) in a quoted-printable line.
+    static func hasLineEndEscape(_ c: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i + 2 < c.count {
+            if c[i] == ASCII.equals, c[i + 1] == 0x30 {
+                let d = c[i + 2] | 0x20
+                if d == 0x64 || d == 0x61 { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// Subtrees copied byte for byte: signatures over them must still verify.

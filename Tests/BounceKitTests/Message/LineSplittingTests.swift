@@ -45,6 +45,46 @@ struct LineSplittingTests {
     }
 }
 
+@Suite("Line splitter terminators")
+struct LineSplitterTerminatorTests {
+    /// The input again from the pieces: content, then the terminator's bytes.
+    static func reassembled(_ bytes: [UInt8], chunk: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        var splitter = LineSplitter()
+        let take: (LinePiece) -> Void = { piece in
+            out += piece.content
+            switch piece.terminator {
+            case .none: break
+            case .lf: out.append(0x0A)
+            case .cr: out.append(0x0D)
+            case .crlf: out += [0x0D, 0x0A]
+            }
+        }
+        var i = 0
+        while i < bytes.count {
+            let end = min(i + chunk, bytes.count)
+            bytes[i..<end].withUnsafeBufferPointer { splitter.feed($0, take) }
+            i = end
+        }
+        splitter.finish(take)
+        return out
+    }
+
+    @Test("content and terminator give back the input byte for byte, in every chunk size (CR at a chunk's end)")
+    func terminatorsRebuildTheInput() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = [[0x61], [0x62, 0x63], [0x0A], [0x0D], [0x0D, 0x0A], [0x0A, 0x0D], [0x00], [0xFF]]
+        for _ in 0..<300 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0..<30, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
+            for chunk in 1...8 {
+                let got = Self.reassembled(bytes, chunk: chunk)
+                #expect(got == bytes, "\(bytes) in \(chunk)-byte chunks: got \(got)")
+            }
+        }
+    }
+}
+
 @Suite("Byte search")
 struct ByteSearchTests {
     @Test("finds a needle as a naive search would, at every offset of a slice")
