@@ -40,7 +40,7 @@ struct Options {
           -t, --trust <fingerprint>
                                   Fingerprint of a trusted signing key (repeatable; replaces the config file's list).
           --max-age <duration>    Oldest proof accepted, e.g. 7d or 36h (default 7d).
-          --require-body          Fail bounces that return only the headers (by default they pass on the header proof).
+          --require-body          Fail bounces that do not return the whole body (by default a cut return passes on what it verified).
           -a, --annotate          Write the message with a Bounce-Check: header added; exit 0.
           --explain               Explain each step of the decision.
           --version               Show the version.
