@@ -12,14 +12,14 @@ enum LeafMatcher {
         let signed = statement.leaves
         let limited = m.leavesBeforeLimit != nil
         let back = Array(m.leaves.prefix(m.leavesBeforeLimit ?? m.leaves.count))
-        var verified = 0, prefixVerified = false, cut = limited || !m.closed
+        var verified = 0, prefix = 0, cut = limited || !m.closed
         for (i, record) in signed.enumerated() {
             if record.isGroup {
                 let rest = back.dropFirst(i)
                 guard !cut, rest.allSatisfy(\.complete), rest.count == m.leaves.count - i else { cut = true; break }
                 guard LeafCollector.groupDigest(rest) == record.digest else { return .failure(.bodyAltered(part: i + 1)) }
                 verified += 1
-                return finish(m, statement, verified: verified, cut: cut, extra: false)
+                return finish(m, statement, verified: verified, prefix: 0, cut: cut, extra: false)
             }
             guard i < back.count else {
                 if !cut { return .failure(.bodyShape("parts are missing")) }
@@ -36,22 +36,26 @@ enum LeafMatcher {
             for (k, want) in record.checkpoints.enumerated() {
                 guard let got = leaf.checkpointDigest(k) else { break }
                 guard got == want else { return .failure(.bodyAltered(part: i + 1)) }
-                prefixVerified = true
+                prefix = CanonicalContent.checkpoint(k)
             }
             cut = true
             break
         }
         let extra = m.leaves.count > signed.count && !(signed.last?.isGroup ?? false)
         if extra && !limited { return .failure(.bodyShape("it has more parts than were signed")) }
-        if verified == 0 && !prefixVerified {
+        if verified == 0 && prefix == 0 {
             return .failure(
                 .bodyUnverifiable(limited ? "a parser limit was reached before any of it" : "it is cut short before any of it"))
         }
-        return finish(m, statement, verified: verified, cut: cut, extra: extra)
+        return finish(m, statement, verified: verified, prefix: prefix, cut: cut, extra: extra)
     }
 
-    private static func finish(_ m: ReturnedMessage, _ s: Statement, verified: Int, cut: Bool, extra: Bool) -> Result<Coverage, FailReason> {
-        guard !cut, !extra, verified == s.leaves.count else { return .success(.partial(verified: verified, of: s.leaves.count)) }
+    private static func finish(
+        _ m: ReturnedMessage, _ s: Statement, verified: Int, prefix: Int, cut: Bool, extra: Bool
+    ) -> Result<Coverage, FailReason> {
+        guard !cut, !extra, verified == s.leaves.count else {
+            return .success(.partial(verified: verified, of: s.leaves.count, prefix: prefix))
+        }
         guard m.shape == s.shape else { return .failure(.bodyShape("a preamble or epilogue differs")) }
         return .success(.body)
     }

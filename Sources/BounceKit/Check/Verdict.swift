@@ -6,16 +6,17 @@ public enum Coverage: Sendable, Equatable {
     /// Every part came back whole and matches.
     case body
     /// The return was cut short: `verified` of the `of` parts the statement
-    /// lists came back whole and match (and the cut one matches as far as
-    /// its checkpoints go); nothing after the cut is verified.
-    case partial(verified: Int, of: Int)
+    /// lists came back whole and match, and the first `prefix` bytes of the
+    /// cut one match (its last checkpoint); nothing after is verified.
+    case partial(verified: Int, of: Int, prefix: Int = 0)
     /// No body came back.
     case headersOnly
 
     public var description: String {
         switch self {
         case .body: return "body verified"
-        case .partial(let n, let m): return "\(n) of \(m) parts verified, rest cut"
+        case .partial(let n, let m, 0): return "\(n) of \(m) parts verified, rest cut"
+        case .partial(let n, let m, let p): return "\(n) of \(m) parts and \(p >> 10) KiB of the next verified, rest cut"
         case .headersOnly: return "headers only"
         }
     }
