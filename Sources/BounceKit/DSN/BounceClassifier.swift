@@ -86,7 +86,8 @@ public enum BounceClassifier {
             let attached = type.hasPrefix("message/") || returnedHeaderTypes.contains(type)
             found.append((m, attached ? "\(type) part" : "part without part headers", false))
         }
-        for entity in outline.entities where entity.isLeaf && (entity.contentType.type == "text" || entity === outline.root) {
+        for entity in outline.entities
+        where entity.isLeaf && entity.original == nil && (entity.contentType.type == "text" || entity === outline.root) {
             guard let block = InlineOriginal.find(in: entity.text[...]) else { continue }
             let where_ = entity === outline.root ? "body" : "\(entity.contentType.mediaType) part"
             found.append((ReturnedMessage.read(block, limits: outline.limits), "text pasted into the \(where_)", true))

@@ -16,9 +16,9 @@
 //    into lines at LF, CRLF or CR, trailing spaces and tabs removed, empty
 //    lines at the end dropped, each line followed by LF (LineNormalizer).
 // 4. A leaf's digest: SHA-256 of "bouncesign-leaf" NUL descriptor NUL
-//    SHA-256(content), cut to 128 bits. Checkpoint k (k = 0..5, at
-//    4 KiB * 4^k below the content's length): the same with SHA-256 of the
-//    content's first 4 KiB * 4^k bytes.
+//    SHA-256(content), cut to 128 bits. Checkpoint k (k = 0..7, at
+//    4 KiB * 2^k below the content's length): the same with SHA-256 of the
+//    content's first 4 KiB * 2^k bytes.
 // 5. Leaves after the 31st are one group record: SHA-256 of
 //    "bouncesign-group" NUL, then descriptor NUL SHA-256(content) per leaf.
 // 6. Shape (`s`): for each multipart whose preamble or epilogue has content
@@ -29,12 +29,12 @@
 public enum CanonicalContent {
     public static let name = "mime-leaves/2"
     /// Checkpoints per leaf, at most.
-    public static let maxCheckpoints = 6
+    public static let maxCheckpoints = 8
     /// Leaves listed one by one; the rest form one group.
     public static let maxListedLeaves = 31
 
     /// Offset of checkpoint `k` in a leaf's canonical content.
-    public static func checkpoint(_ k: Int) -> Int { 4096 << (2 * k) }
+    public static func checkpoint(_ k: Int) -> Int { 4096 << k }
 
     /// How many checkpoints a leaf of `length` canonical bytes has.
     public static func checkpointCount(length: Int) -> Int {
