@@ -14,7 +14,7 @@ MTA_SENDER=sender@example.org
 MTA_SENDER_USER=sender
 # Bump when the chroot contents (package list, build steps) change: forces a rebuild.
 MTA_SETUP_VERSION=1
-MTA_ALL="postfix exim sendmail"
+MTA_ALL="postfix exim sendmail opensmtpd"
 # Configuration variant: empty for the bounce scenarios; "outbound" (Tests/mta/outbound)
 # lays conf/outbound/<mta>/ over conf/<mta>/ (see mta_configure).
 MTA_VARIANT=${MTA_VARIANT:-}
@@ -24,7 +24,7 @@ die() { log "$(basename "$0"): $*"; exit 1; }
 unavailable() { printf '%s: unavailable: %s\n' "$(basename "$0")" "$*" >&2; exit 77; }
 
 mta_check_name() {
-    case "$1" in postfix|exim|sendmail) ;; *) die "unknown MTA '$1' (postfix, exim or sendmail)";; esac
+    case "$1" in postfix|exim|sendmail|opensmtpd) ;; *) die "unknown MTA '$1' (postfix, exim, sendmail or opensmtpd)";; esac
 }
 
 # Packages of each chroot (on top of Debian's Essential set). MTA_SIGNING: what a
@@ -36,6 +36,7 @@ mta_packages() {
         postfix)  echo postfix,procmail,$MTA_SIGNING ;;
         exim)     echo exim4-daemon-light,procmail,$MTA_SIGNING ;;
         sendmail) echo sendmail-bin,sendmail-cf,sensible-mda,procmail,$MTA_SIGNING ;;
+        opensmtpd) echo opensmtpd,procmail,$MTA_SIGNING ;;
     esac
 }
 
@@ -43,10 +44,10 @@ mta_packages() {
 # PEER (where smtp-peer.py plays the remote server) and SUBMIT (a second SMTP
 # server in the role of the submission port, only in the outbound variant).
 # Base moves with BOUNCESIGN_MTA_PORT_BASE (default 10020):
-# postfix +5/+6/+7, exim +15/+16/+17, sendmail +25/+26/+27.
+# postfix +5/+6/+7, exim +15/+16/+17, sendmail +25/+26/+27, opensmtpd +35/+36/+37.
 mta_ports() {
     local base=${BOUNCESIGN_MTA_PORT_BASE:-10020} off
-    case "$1" in postfix) off=5;; exim) off=15;; sendmail) off=25;; esac
+    case "$1" in postfix) off=5;; exim) off=15;; sendmail) off=25;; opensmtpd) off=35;; esac
     LISTEN_PORT=$((base + off)); PEER_PORT=$((base + off + 1)); SUBMIT_PORT=$((base + off + 2))
 }
 
@@ -108,6 +109,7 @@ mta_daemon_running() {
         postfix)  pidf=$root/var/spool/postfix/pid/master.pid ;;
         sendmail) pidf=$root/run/sendmail/mta/sendmail.pid ;;
         exim)     pidf=$root/run/exim4/exim.pid ;;
+        opensmtpd) pidf=$root/run/smtpd.pid ;;
     esac
     [ -f "$pidf" ] || return 1
     pid=$(head -n1 "$pidf" | tr -dc 0-9)
@@ -204,6 +206,13 @@ mta_configure() {
             chroot "$root" chown smmsp:smmsp /run/sendmail/msp
             in_root sendmail /bin/sh -c 'cd /etc/mail && m4 sendmail.mc > sendmail.cf.new && m4 submit.mc > submit.cf.new && mv sendmail.cf.new sendmail.cf && mv submit.cf.new submit.cf && /usr/sbin/newaliases >/dev/null' || return 1
             ;;
+        opensmtpd)
+            # OpenSMTPD resolves with its own libasr, which reads resolv.conf's
+            # OpenBSD-style "lookup" line (glibc ignores it): files only, no DNS.
+            echo 'lookup file' > "$root/etc/resolv.conf"
+            touch "$root/var/log/smtpd.log"
+            in_root opensmtpd /usr/sbin/smtpd -n -f /etc/smtpd.conf >"$run/check.out" 2>&1 || { cat "$run/check.out" >&2; return 1; }
+            ;;
     esac
     echo "$sum" > "$run/configured"
 }
@@ -214,6 +223,7 @@ mta_log_file() {
         postfix)  echo "$root/var/log/postfix.log" ;;
         exim)     echo "$root/var/log/exim4/mainlog" ;;
         sendmail) echo "(sendmail logs only to syslog, which the chroot lacks; its queue follows)" ;;
+        opensmtpd) echo "$root/var/log/smtpd.log" ;;
     esac
 }
 
@@ -240,6 +250,9 @@ mta_start_daemon() {
         postfix)  in_root postfix /usr/sbin/postfix start ;;
         sendmail) in_root sendmail /usr/sbin/sendmail -bd -q5m ;;
         exim)     in_root exim /usr/sbin/exim4 -bd -q5m ;;
+        # smtpd -d: foreground, logging to stderr (the chroot has no syslog); the
+        # shell puts it in the background and records its PID.
+        opensmtpd) in_root opensmtpd /bin/sh -c '/usr/sbin/smtpd -d -f /etc/smtpd.conf >>/var/log/smtpd.log 2>&1 </dev/null & echo $! > /run/smtpd.pid' ;;
     esac </dev/null >"$out" 2>&1 9>&- || { cat "$out" >&2; return 1; }
     for i in $(seq 1 50); do
         mta_daemon_running "$mta" && return 0
@@ -253,9 +266,13 @@ mta_stop_daemon() {
     case "$mta" in
         postfix)
             mta_daemon_running postfix && in_root postfix /usr/sbin/postfix stop >/dev/null 2>&1 ;;
-        sendmail|exim)
+        sendmail|exim|opensmtpd)
             local root pidf; root=$(mta_root "$mta")
-            [ "$mta" = sendmail ] && pidf=$root/run/sendmail/mta/sendmail.pid || pidf=$root/run/exim4/exim.pid
+            case "$mta" in
+                sendmail)  pidf=$root/run/sendmail/mta/sendmail.pid ;;
+                exim)      pidf=$root/run/exim4/exim.pid ;;
+                opensmtpd) pidf=$root/run/smtpd.pid ;;
+            esac
             if mta_daemon_running "$mta"; then kill -TERM "$(head -n1 "$pidf" | tr -dc 0-9)"; fi
             rm -f "$pidf" ;;
     esac
@@ -269,6 +286,13 @@ mta_reset() {
         postfix)  in_root postfix /usr/sbin/postsuper -d ALL >/dev/null 2>&1 ;;
         exim)     rm -f "$root"/var/spool/exim4/input/* "$root"/var/spool/exim4/msglog/* ;;
         sendmail) rm -f "$root"/var/spool/mqueue/* "$root"/var/spool/mqueue-client/* ;;
+        opensmtpd)
+            if mta_daemon_running opensmtpd; then
+                in_root opensmtpd /usr/sbin/smtpctl remove all >/dev/null 2>&1
+            else
+                rm -rf "$root"/var/spool/smtpd/{queue,incoming,offline,corrupt,temporary}/*
+            fi
+            rm -f "$root/root/dead.letter" ;;   # where its enqueuer saves a refused message
     esac
     rm -f "$root/home/$MTA_SENDER_USER"/Maildir/{new,cur,tmp}/* "$root/var/mail/$MTA_SENDER_USER"
 }
