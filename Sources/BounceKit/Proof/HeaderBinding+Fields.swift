@@ -2,9 +2,10 @@
 // (`r`), computed the same way by bouncesign and bouncecheck.
 //
 // `h` digest: for each bound name in order, for each field of that name in
-// the header in order, "name:value\n" (name lower case, value unfolded,
-// white-space runs made one space, trimmed); SHA-256 cut to 128 bits.
-// Relays re-fold and sendmail joins folded To/Cc lines: both unfold alike.
+// the header in order, "name:value\n" (name lower case, value unfolded;
+// From, To and Cc without any white space, Subject and Date with white-space
+// runs made one space, trimmed); SHA-256 cut to 128 bits. Relays re-fold,
+// and sendmail joins folded To/Cc lines, with or without a space.
 
 extension HeaderBinding {
     /// The fields a statement binds, when the message has them.
@@ -24,9 +25,10 @@ extension HeaderBinding {
     static func digest(_ names: [String], _ header: Header) -> [UInt8] {
         let sha = SHA256()
         for name in names {
+            let separator: [UInt8] = ["from", "to", "cc"].contains(name) ? [] : [ASCII.space]
             for f in header.all(name) {
                 let words = f.unfoldedValue.split(whereSeparator: ASCII.isWhitespace)
-                sha.update(Array("\(name):".utf8) + Array(words.joined(separator: [ASCII.space])) + [ASCII.lf])
+                sha.update(Array("\(name):".utf8) + Array(words.joined(separator: separator)) + [ASCII.lf])
             }
         }
         return Digest.short(sha.finish())
