@@ -1,10 +1,13 @@
 #!/bin/sh
-# make-bounce.sh MESSAGE [TYPE] — wrap MESSAGE in an RFC 3464 bounce, as a
-# remote MTA would send it back. TYPE is the returned part's type:
-# message/rfc822 (default, whole message) or text/rfc822-headers (headers only).
+# make-bounce.sh MESSAGE [TYPE [RECIPIENT]] — wrap MESSAGE in an RFC 3464
+# bounce, as a remote MTA would send it back. TYPE is the returned part's
+# type: message/rfc822 (default, whole message) or text/rfc822-headers
+# (headers only). RECIPIENT is the failed recipient the bounce names
+# (default nobody@example.net).
 set -eu
 msg=$1
 type=${2:-message/rfc822}
+rcpt=${3:-nobody@example.net}
 cat <<HEAD
 Return-Path: <>
 From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
@@ -17,17 +20,17 @@ Content-Type: multipart/report; report-type=delivery-status; boundary="demo-boun
 --demo-bounce
 Content-Type: text/plain
 
-The message could not be delivered to <nobody@example.net>.
+The message could not be delivered to <$rcpt>.
 
 --demo-bounce
 Content-Type: message/delivery-status
 
 Reporting-MTA: dns; mx.example.net
 
-Final-Recipient: rfc822; nobody@example.net
+Final-Recipient: rfc822; $rcpt
 Action: failed
 Status: 5.1.1
-Diagnostic-Code: smtp; 550 5.1.1 <nobody@example.net>: user unknown
+Diagnostic-Code: smtp; 550 5.1.1 <$rcpt>: user unknown
 
 --demo-bounce
 Content-Type: $type

@@ -65,6 +65,7 @@ struct Run {
             return fail("bouncecheck: cannot read the message: \(error.reason)", .tempFail)
         }
         SystemLog.log(result.verdict.keyword == "temperror" ? .warning : .info, result.summary)
+        for w in result.findings.warnings { SystemLog.log(.warning, w) }
         if explain {
             let text = result.explanation.joined(separator: "\n") + "\n"
             if annotate { FileIO.printError(text, newline: false) } else { print(text, terminator: "") }

@@ -11,6 +11,8 @@ public struct ProofFindings: Sendable {
     public var statement: Statement? = nil
     /// How strongly the proof is bound to whom the message was sent.
     public var binding: Binding? = nil
+    /// Set-up problems met on the way (logged as warnings).
+    public var warnings: [String] = []
 }
 
 /// How strongly a passing proof is bound to whom the message was sent
@@ -102,6 +104,14 @@ public struct ProofVerifier {
         }
         guard result.signatures.count == 1 else { return .failure(.fail(.multipleSignatures(result.signatures.count))) }
         findings.keyFingerprint = sig.fingerprint
+        if sig.status == .noPublicKey || (sig.status == .good && !policy.trusts(sig.fingerprint)) {
+            // A wrong trust line or a key never imported turns every genuine
+            // bounce into a failure: say so, where the administrator looks.
+            for fpr in verifier.missingKeys(policy.trusted) {
+                findings.warnings.append("trusted key \(fpr) is not in the keyring: import it, or fix the trust line")
+            }
+            findings.steps += findings.warnings.map { "warning: \($0)" }
+        }
         switch sig.status {
         case .good:
             guard policy.trusts(sig.fingerprint) else { return .failure(.fail(.untrustedKey(sig.fingerprint))) }

@@ -25,6 +25,8 @@ public struct GPGSigner: StatementSigning {
     /// `fingerprint` (another default key, or a configured primary key that
     /// signs with a subkey) is the key listed, named, and the text signed again.
     public func clearsign(_ text: [UInt8]) throws(GPGError) -> [UInt8] {
+        // A missing home must not read as a missing key: the fix differs.
+        try GPGKeyring(setup: setup).checkHome()
         let ctx = try GPGContext(setup)
         if let quick = try? sign(text, on: ctx), quick.signers.count == 1,
             quick.signers[0].uppercased() == fingerprint.uppercased()

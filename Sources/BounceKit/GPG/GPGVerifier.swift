@@ -33,10 +33,13 @@ public protocol ClearsignVerifying {
     /// What is wrong on our side (GnuPG home, trusted keys), or nil when
     /// nothing is: asked before input is blamed for a missing signature.
     func keyringProblem(trusted: [String]) -> String?
+    /// The trusted fingerprints whose keys are not in the keyring.
+    func missingKeys(_ trusted: [String]) -> [String]
 }
 
 extension ClearsignVerifying {
     public func keyringProblem(trusted: [String]) -> String? { nil }
+    public func missingKeys(_ trusted: [String]) -> [String] { [] }
 }
 
 /// Verifies against the public keys in a GnuPG home.
@@ -80,35 +83,26 @@ public struct GPGVerifier: ClearsignVerifying {
         }
     }
 
+    /// Nil when the home is usable and at least one trusted key is in it.
     public func keyringProblem(trusted: [String]) -> String? {
+        let keyring = GPGKeyring(setup: setup)
         do throws(GPGError) {
-            try checkHome()
-            let ctx = try GPGContext(setup)
-            for fpr in trusted {
-                var key: gpgme_key_t?
-                let started = ctx.gpgme.op_keylist_start(ctx.handle, fpr, 0)
-                let found = GPGContext.code(started) == GPG_ERR_NO_ERROR ? ctx.gpgme.op_keylist_next(ctx.handle, &key) : started
-                _ = ctx.gpgme.op_keylist_end(ctx.handle)
-                if let key { ctx.gpgme.key_unref(key) }
-                if GPGContext.code(found) == GPG_ERR_NO_ERROR { return nil }
-            }
+            try keyring.checkHome()
+            for fpr in trusted where try keyring.state(of: fpr) != .missing { return nil }
             return "none of the trusted keys is in the keyring \(setup.homedir)"
         } catch {
             return error.description
         }
     }
 
+    public func missingKeys(_ trusted: [String]) -> [String] {
+        let keyring = GPGKeyring(setup: setup)
+        return trusted.filter { (try? keyring.state(of: $0)) == .missing }
+    }
+
     /// A missing or unreadable keyring makes every signature "no public key",
     /// which must never be mistaken for a forgery: refuse before verifying.
     private func checkHome() throws(GPGError) {
-        var st = stat()
-        guard stat(setup.homedir, &st) == 0 else {
-            throw .homeUnusable(path: setup.homedir, reason: String(cString: strerror(errno)))
-        }
-        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw .homeUnusable(path: setup.homedir, reason: "not a directory") }
-        let rings = ["pubring.kbx", "pubring.gpg"].map { setup.homedir + "/" + $0 }
-        guard rings.contains(where: { access($0, R_OK) == 0 }) else {
-            throw .homeUnusable(path: setup.homedir, reason: "no readable pubring.kbx or pubring.gpg")
-        }
+        try GPGKeyring(setup: setup).checkHome()
     }
 }
