@@ -1,6 +1,9 @@
-// Line splitting is the parser's innermost loop and has a memchr fast path:
-// it must agree with the plain definition on every mix of LF, CRLF and CR,
-// at every offset into a slice.
+// Line splitting is the parser's innermost loop and has a word-at-a-time
+// fast path: it must agree with the plain definition on every mix of LF,
+// CRLF and CR, at every offset into a slice; the streaming splitter must hand
+// out pieces whose content and terminator bytes give back the input, the same
+// pieces in any chunks; and both must read each byte O(1) times, which the
+// tests check by counting the bytes read, never by timing.
 import Testing
 
 @testable import BounceKit
@@ -41,6 +44,124 @@ struct LineSplittingTests {
                 pos = line.next
             }
             #expect(got == Self.reference(bytes), "\(bytes)")
+        }
+    }
+}
+
+@Suite("Line splitting: byte for byte")
+struct LineSplittingReassemblyTests {
+    struct Piece: Equatable {
+        var content: [UInt8], terminator: LineTerminator, continues: Bool
+    }
+
+    /// The pieces of `input` fed to one splitter in chunks of `size` bytes.
+    static func pieces(_ input: [UInt8], chunk size: Int) -> [Piece] {
+        var splitter = LineSplitter(), got: [Piece] = []
+        let take = { (p: LinePiece) in
+            got.append(Piece(content: Array(p.content), terminator: p.terminator, continues: p.continues))
+        }
+        var i = 0
+        while i < input.count {
+            let end = min(i + size, input.count)
+            input[i..<end].withUnsafeBufferPointer { splitter.feed($0, take) }
+            i = end
+        }
+        splitter.finish(take)
+        return got
+    }
+
+    /// A reproducible mix of text and every line end (a small LCG, not random).
+    static let mix: [UInt8] = {
+        let bits: [[UInt8]] = [[0x61], [0x62, 0x63], [0x0A], [0x0D], [0x0D, 0x0A], [0x0A, 0x0D], [0x00], [0xFF], [0x09]]
+        var out: [UInt8] = [], x: UInt32 = 1
+        for _ in 0..<2_000 {
+            x = x &* 1_103_515_245 &+ 12_345
+            out += bits[Int(x >> 16) % bits.count]
+        }
+        return out
+    }()
+
+    static let cases: [(name: String, input: String)] = [
+        ("LF", "From: a\nSubject: b\n\nbody\nlast"),
+        ("CRLF", "From: a\r\nSubject: b\r\n\r\nbody\r\n"),
+        ("bare CR", "From: a\rSubject: b\r\rbody\rlast"),
+        ("mixed", "a\r\nb\nc\rd\n\re\r\r\nf\n\n\r\r"),
+        ("ends in a bare CR", "line\r"),
+        ("only line ends", "\r\n\r\r\n\n\r"),
+        ("no line end", "one line, unterminated"),
+    ]
+
+    @Test("content and terminator bytes give back the input, and the pieces are the same in any chunks")
+    func reassemblesInAnyChunks() {
+        for (name, text) in Self.cases.map({ ($0.name, Array($0.input.utf8)) }) + [("mix", Self.mix)] {
+            let whole = Self.pieces(text, chunk: max(text.count, 1))
+            for size in [1, 2, 3, 7, 64, 1000] {
+                let got = Self.pieces(text, chunk: size)
+                let bytes = got.flatMap { $0.content + $0.terminator.bytes }
+                #expect(bytes == text, "\(name) in \(size)-byte chunks: got \(bytes), want \(text)")
+                #expect(got == whole, "\(name) in \(size)-byte chunks: pieces differ from one chunk")
+                #expect(got.allSatisfy { $0.terminator.length == $0.terminator.bytes.count })
+            }
+        }
+    }
+
+    @Test("an over-long line ended by a CRLF cut between chunks gives the same pieces as one chunk")
+    func overLongLineWithCutCRLF() {
+        let long = [UInt8](repeating: 0x61, count: LineSplitter.maxLine * 2 + 5)
+        let text = long + [ASCII.cr, ASCII.lf] + Array("end".utf8) + [ASCII.cr]
+        let whole = Self.pieces(text, chunk: text.count)
+        #expect(whole.map(\.content.count) == [LineSplitter.maxLine, LineSplitter.maxLine, 5, 3])
+        #expect(whole.map(\.terminator) == [.none, .none, .crlf, .cr])
+        for size in [long.count + 1, LineSplitter.maxLine, 100_000] {
+            let got = Self.pieces(text, chunk: size)
+            #expect(got == whole, "\(size)-byte chunks: pieces differ from one chunk")
+            #expect(got.flatMap { $0.content + $0.terminator.bytes } == text, "\(size)-byte chunks")
+        }
+    }
+}
+
+@Suite("Line splitting: linear time")
+struct LineSplittingGrowthTests {
+    /// `mebibytes` MiB of ordinary 80-byte text lines ending in `end`.
+    static func text(mebibytes: Int, end: String) -> [UInt8] {
+        let line = Array("Line of an ordinary message body: the quick brown fox jumps over the lazy dog".utf8) + Array(end.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity((mebibytes << 20) + line.count)
+        while out.count < mebibytes << 20 { out += line }
+        return out
+    }
+
+    /// Bytes the streaming splitter reads to split `input` fed as one chunk
+    /// (the in-memory case: one chunk is the whole message).
+    static func splitterReads(_ input: ArraySlice<UInt8>) -> Int {
+        var splitter = LineSplitter()
+        input.withUnsafeBufferPointer { splitter.feed($0) { _ in } }
+        splitter.finish { _ in }
+        return splitter.examined
+    }
+
+    /// Bytes `line(at:)` reads to walk every line of `input`.
+    static func lineAtReads(_ input: ArraySlice<UInt8>) -> Int {
+        var examined = 0, pos = input.startIndex
+        while let line = input.line(at: pos, examined: &examined) { pos = line.next }
+        return examined
+    }
+
+    static let readers: [(name: String, reads: @Sendable (ArraySlice<UInt8>) -> Int)] = [
+        ("LineSplitter", splitterReads), ("line(at:)", lineAtReads),
+    ]
+
+    static let ends = ["LF": "\n", "CRLF": "\r\n", "bare CR": "\r"]
+
+    @Test("the bytes read grow linearly from 1 to 4 to 16 MiB, for every line end", arguments: ["LF", "CRLF", "bare CR"])
+    func readsGrowLinearly(style: String) {
+        let big = Self.text(mebibytes: 16, end: Self.ends[style] ?? "")
+        for (name, reads) in Self.readers {
+            let counts = [1, 4, 16].map { reads(big.prefix($0 << 20)) }
+            // Each byte is read once, give or take the word a line end is in.
+            #expect(counts[0] <= 2 << 20, "\(name), \(style): \(counts[0]) bytes read for 1 MiB")
+            #expect(Double(counts[1]) <= 4 * 1.01 * Double(counts[0]), "\(name), \(style): got \(counts), want linear")
+            #expect(Double(counts[2]) <= 16 * 1.01 * Double(counts[0]), "\(name), \(style): got \(counts), want linear")
         }
     }
 }
