@@ -33,41 +33,29 @@ struct Line {
 }
 
 extension UnsafeBufferPointer where Element == UInt8 {
-    /// Index of the first LF or CR at or after `from`, or nil: one pass that
-    /// stops there, so that finding every line of a buffer reads each byte
-    /// once, whatever its line ends. (memchr for LF to the end, then for a CR
-    /// before it, read a bare-CR buffer to its end once per line: quadratic.)
-    /// Reads 8 bytes at a time, which keeps LF text as fast as memchr did.
-    /// `examined` grows by the number of bytes read, for the tests.
-    func firstLineBreak(from: Int, examined: inout Int) -> Int? {
-        guard let base = baseAddress else { return nil }
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs = ones &* 0x80
-        var i = from
-        while i + 8 <= count {
-            let w = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            // A byte below 0x0E (text has few: tab, controls) may be LF or
-            // CR ("haszero"/"hasless" from Bit Twiddling Hacks, as below).
-            if (w &- ones &* 0x0E) & ~w & highs != 0 {
-                // High bit of each byte equal to LF or CR; marks above the
-                // first true one may be false, so the lowest is exact.
-                let lf = w ^ (ones &* UInt64(ASCII.lf)), cr = w ^ (ones &* UInt64(ASCII.cr))
-                let hits = ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & highs
-                if hits != 0 {
-                    examined += i + 8 - from
-                    return i + hits.trailingZeroBitCount / 8
-                }
-            }
-            i += 8
+    /// Index of the first LF or CR at or after `from`, or `count`. memchr for LF
+    /// then for a CR before it (both vectorised in libc), but within a window
+    /// of 128 bytes that doubles while neither is found: a search for LF to
+    /// the end of the buffer, once per line, made bare-CR text quadratic. So
+    /// each search reads O(line + 128) bytes and a buffer's lines are found in
+    /// linear time whatever their ends, while a line shorter than the window
+    /// (most lines) costs the same two memchr calls as before.
+    /// `examined` grows by the number of bytes searched, for the tests.
+    @inline(__always)
+    func firstLineBreak(from: Int, examined: inout Int) -> Int {
+        guard let base = baseAddress else { return count }
+        let origin = UnsafeRawPointer(base)
+        var start = from, window = 128
+        while start < count {
+            let end = Swift.min(count, start + window)
+            let lf = memchr(base + start, Int32(ASCII.lf), end - start).map { UnsafeRawPointer($0) - origin } ?? end
+            let cr = memchr(base + start, Int32(ASCII.cr), lf - start).map { UnsafeRawPointer($0) - origin } ?? lf
+            examined += lf - start + cr - start
+            if cr < lf || lf < end { return cr }  // cr is lf when no CR is before it
+            start = end
+            window *= 2
         }
-        while i < count {
-            if base[i] == ASCII.lf || base[i] == ASCII.cr {
-                examined += i + 1 - from
-                return i
-            }
-            i += 1
-        }
-        examined += count - from
-        return nil
+        return count
     }
 }
 
@@ -78,15 +66,14 @@ extension Collection where Element == UInt8, Index == Int {
         return line(at: start, examined: &examined)
     }
 
-    /// `line(at:)`, adding the bytes it reads to `examined` (for the tests).
+    /// `line(at:)`, adding the bytes it searches to `examined` (for the tests).
     func line(at start: Int, examined: inout Int) -> Line? {
         guard start < endIndex else { return nil }
-        let found: Int?? = withContiguousStorageIfAvailable { buf in
-            buf.firstLineBreak(from: start - startIndex, examined: &examined).map { startIndex + $0 }
+        let found = withContiguousStorageIfAvailable {
+            startIndex + $0.firstLineBreak(from: start - startIndex, examined: &examined)
         }
-        guard let end = found ?? self[start...].firstIndex(where: { $0 == ASCII.lf || $0 == ASCII.cr }) else {
-            return Line(content: start..<endIndex, next: endIndex)
-        }
+        let end = found ?? self[start...].firstIndex { $0 == ASCII.lf || $0 == ASCII.cr } ?? endIndex
+        guard end < endIndex else { return Line(content: start..<endIndex, next: endIndex) }
         let crlf = self[end] == ASCII.cr && end + 1 < endIndex && self[end + 1] == ASCII.lf
         return Line(content: start..<end, next: end + (crlf ? 2 : 1))
     }

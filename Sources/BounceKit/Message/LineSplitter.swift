@@ -8,8 +8,8 @@
 // whose CR ends a chunk waits for the next byte to know whether it is CRLF.
 // Each piece says which line end followed it, so that content and
 // terminator bytes, concatenated, give back the input exactly. Finding line
-// ends reads each byte once (`firstLineBreak`), so splitting is linear in
-// the input whatever its line ends.
+// ends reads each byte a bounded number of times (`firstLineBreak`), so
+// splitting is linear in the input whatever its line ends.
 
 /// The line end that followed a line, as it was in the input.
 enum LineTerminator: Int {
@@ -49,7 +49,7 @@ struct LineSplitter {
     private var carry: [UInt8] = []
     /// The line in `carry` ended with the last chunk's last byte, a CR.
     private var pendingCR = false
-    /// Bytes read looking for line ends, for the tests (linear in the input).
+    /// Bytes searched for line ends, for the tests (linear in the input).
     private(set) var examined = 0
 
     /// Hands every line completed by `chunk` to `body`.
@@ -63,7 +63,8 @@ struct LineSplitter {
             if crlf { p = 1 }
         }
         while p < chunk.count {
-            guard let end = chunk.firstLineBreak(from: p, examined: &examined) else {
+            let end = chunk.firstLineBreak(from: p, examined: &examined)
+            guard end < chunk.count else {
                 keep(UnsafeBufferPointer(rebasing: chunk[p...]), body)
                 return
             }

@@ -131,7 +131,7 @@ struct LineSplittingGrowthTests {
         return out
     }
 
-    /// Bytes the streaming splitter reads to split `input` fed as one chunk
+    /// Bytes the streaming splitter searches to split `input` fed as one chunk
     /// (the in-memory case: one chunk is the whole message).
     static func splitterReads(_ input: ArraySlice<UInt8>) -> Int {
         var splitter = LineSplitter()
@@ -140,7 +140,7 @@ struct LineSplittingGrowthTests {
         return splitter.examined
     }
 
-    /// Bytes `line(at:)` reads to walk every line of `input`.
+    /// Bytes `line(at:)` searches to walk every line of `input`.
     static func lineAtReads(_ input: ArraySlice<UInt8>) -> Int {
         var examined = 0, pos = input.startIndex
         while let line = input.line(at: pos, examined: &examined) { pos = line.next }
@@ -153,13 +153,14 @@ struct LineSplittingGrowthTests {
 
     static let ends = ["LF": "\n", "CRLF": "\r\n", "bare CR": "\r"]
 
-    @Test("the bytes read grow linearly from 1 to 4 to 16 MiB, for every line end", arguments: ["LF", "CRLF", "bare CR"])
+    @Test("the bytes searched grow linearly from 1 to 4 to 16 MiB, for every line end", arguments: ["LF", "CRLF", "bare CR"])
     func readsGrowLinearly(style: String) {
         let big = Self.text(mebibytes: 16, end: Self.ends[style] ?? "")
         for (name, reads) in Self.readers {
             let counts = [1, 4, 16].map { reads(big.prefix($0 << 20)) }
-            // Each byte is read once, give or take the word a line end is in.
-            #expect(counts[0] <= 2 << 20, "\(name), \(style): \(counts[0]) bytes read for 1 MiB")
+            // Each byte is searched a few times at most: for LF, for CR, and
+            // within the 128-byte window past the end of a line.
+            #expect(counts[0] <= 4 << 20, "\(name), \(style): \(counts[0]) bytes searched for 1 MiB")
             #expect(Double(counts[1]) <= 4 * 1.01 * Double(counts[0]), "\(name), \(style): got \(counts), want linear")
             #expect(Double(counts[2]) <= 16 * 1.01 * Double(counts[0]), "\(name), \(style): got \(counts), want linear")
         }
