@@ -12,6 +12,8 @@
 #      (bouncecheck twice: FILE argument, and                                 peak RSS <= 32 MB and flat
 #      --annotate from stdin to stdout;
 #      bouncesign twice: stdin a file, and a pipe)
+#   5  bouncecheck, ordinary 8 MiB multipart    vs the same message with      ratio <= 1.5
+#      message with bare-CR line ends             LF line ends
 #
 # The notes give the floors GPGME sets on figures 2 and 3 (its "gpg
 # --version" run, measured here).
@@ -19,10 +21,12 @@
 # Times are medians (hyperfine) of BENCH_RUNS runs (default 30; figure 1:
 # BENCH_FAST_RUNS, default 300; 20 for the
 # 1 and 10 MB inputs) and BENCH_BIG_RUNS for 100 MB (default 10, to keep the
-# whole run under ten minutes on two cores). Peak RSS is /usr/bin/time's %M,
+# whole run under ten minutes on two cores); figure 5: BENCH_MID_RUNS. Peak
+# RSS is /usr/bin/time's %M,
 # the largest of three runs. Every target is reported PASS or MISS; the
 # script exits 0 either way (it measures, it does not gate), and non-zero only
-# when it cannot measure.
+# when it cannot measure. BENCH_ONLY="1 5" measures only those figures
+# (default: all; the floors go with 1-3).
 set -eu
 BIN=${BIN:-.build/release}
 RUNS=${BENCH_RUNS:-30}
@@ -30,6 +34,9 @@ RUNS=${BENCH_RUNS:-30}
 FAST_RUNS=${BENCH_FAST_RUNS:-300}
 MID_RUNS=${BENCH_MID_RUNS:-20}
 BIG_RUNS=${BENCH_BIG_RUNS:-10}
+ONLY=${BENCH_ONLY:-1 2 3 4 5}
+# want N: whether figure N is measured.
+want() { case " $ONLY " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 case $BIN in /*) ;; *) BIN=$root/$BIN ;; esac
@@ -83,6 +90,25 @@ make_message() {
     for (i = 0; i < n; i++)
       printf "Line %07d of the benchmark body: the quick brown fox jumps over the lazy dog\n", i
   }' >> "$1"
+}
+
+# make_mixed FILE BYTES: the same body as the second part of an ordinary
+# multipart/mixed message, as mail with an attachment is: bouncecheck reads
+# the body of a multipart to find its parts (a text/plain one it never reads).
+make_mixed() {
+  make_message "$1.body" "$2"
+  {
+    printf 'From: Alice <alice@example.org>\nTo: Bob <bob@example.net>\n'
+    printf 'Subject: Benchmark message\nDate: Sun, 29 Nov 2026 10:00:00 +0000\n'
+    printf 'Message-ID: <bench.mixed.%s.%s@example.org>\nMIME-Version: 1.0\n' "$2" "$$"
+    printf 'Content-Type: multipart/mixed; boundary="b1"\n\n--b1\n'
+    printf 'Content-Type: text/plain; charset=us-ascii\n\nThe report is attached.\n--b1\n'
+    printf 'Content-Type: text/plain; charset=us-ascii; name="report.txt"\n'
+    printf 'Content-Disposition: attachment; filename="report.txt"\n\n'
+    sed '1,/^$/d' "$1.body"
+    printf -- '--b1--\n'
+  } > "$1"
+  rm -f "$1.body"
 }
 
 make_message "$tmp/msg20k" 20480
@@ -151,25 +177,34 @@ throughput_row() {
 }
 
 # ---------------------------------------------------------------- 1-3
+if want 1; then
 measure "1 bouncecheck ordinary 20 kB vs cat" "$FAST_RUNS" -N \
   "'$BIN/bouncecheck' -c '$conf' '$tmp/msg20k'" "cat '$tmp/msg20k'"
 rss=$(peak_rss /dev/null "$BIN/bouncecheck" -c "$conf" "$tmp/msg20k")
 ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')
 row "1 check ordinary 20 kB vs cat" "$FAST_RUNS" "$ours_ms" "$base_ms" "$ratio" "<=" 2 "$rss"
+fi
 
+if want 2; then
 measure "2 bouncecheck genuine bounce vs gpg --verify" "$RUNS" -N \
   "'$BIN/bouncecheck' -c '$conf' '$tmp/bounce20k'" "gpg --homedir '$home' --batch --verify '$tmp/statement.asc'"
 rss=$(peak_rss /dev/null "$BIN/bouncecheck" -c "$conf" "$tmp/bounce20k")
 ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')
 row "2 check genuine bounce vs gpg --verify" "$RUNS" "$ours_ms" "$base_ms" "$ratio" "<=" 1.2 "$rss"
+fi
 
+if want 3; then
 measure "3 bouncesign 20 kB vs gpg --clearsign" "$RUNS" sh \
   "'$BIN/bouncesign' -c '$conf' < '$tmp/msg20k'" \
   "gpg --homedir '$home' --batch --local-user '$fpr' --clearsign --output - '$tmp/statement.txt'"
 rss=$(peak_rss "$tmp/msg20k" "$BIN/bouncesign" -c "$conf")
 ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')
 row "3 sign 20 kB vs gpg --clearsign" "$RUNS" "$ours_ms" "$base_ms" "$ratio" "<=" 1.2 "$rss"
+fi
 
+floors=no
+if want 1 || want 2 || want 3; then
+floors=yes
 # What no program going through GPGME can avoid: GPGME runs "gpg --version"
 # once per process before any operation (FACTS.md).
 measure "floor: gpg --version" "$RUNS" -N "gpg --version" "cat '$tmp/msg20k'"
@@ -177,10 +212,12 @@ gpg_version_ms=$ours_ms
 # And bouncecheck's own start-up, doing nothing (--version), against cat.
 measure "floor: bouncecheck --version" "$FAST_RUNS" -N "'$BIN/bouncecheck' --version" "cat '$tmp/msg20k'"
 startup_ms=$ours_ms startup_cat_ms=$base_ms
+fi
 
 # ---------------------------------------------------------------- 4
 statuses=""
 for mb in 1 10 100; do
+  want 4 || break
   runs=$MID_RUNS
   [ "$mb" -ge 100 ] && runs=$BIG_RUNS
   echo "bench: making the $mb MB inputs" >&2
@@ -217,6 +254,23 @@ for mb in 1 10 100; do
 done
 rm -f "$tmp/big" "$tmp/bigsigned" "$tmp/bigbounce"
 
+# ---------------------------------------------------------------- 5
+# Line ends are LF, CRLF or a bare CR (the old Mac convention), and finding
+# them must be linear in each: a bare-CR message as fast as an LF one.
+if want 5; then
+  echo "bench: making the 8 MiB LF and bare-CR messages" >&2
+  make_mixed "$tmp/mixed-lf" 8388608
+  tr '\n' '\r' < "$tmp/mixed-lf" > "$tmp/mixed-cr"
+  st_cr=$(status_of "$BIN/bouncecheck" -c "$conf" "$tmp/mixed-cr")
+  st_lf=$(status_of "$BIN/bouncecheck" -c "$conf" "$tmp/mixed-lf")
+  measure "5 bouncecheck bare-CR 8 MiB ordinary message vs LF" "$MID_RUNS" -N \
+    "'$BIN/bouncecheck' -c '$conf' '$tmp/mixed-cr'" "'$BIN/bouncecheck' -c '$conf' '$tmp/mixed-lf'"
+  rss=$(peak_rss /dev/null "$BIN/bouncecheck" -c "$conf" "$tmp/mixed-cr")
+  ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')
+  row "5 bare-CR 8 MiB ordinary message vs LF" "$MID_RUNS" "$ours_ms" "$base_ms" "$ratio" "<=" 1.5 "$rss"
+  rm -f "$tmp/mixed-lf" "$tmp/mixed-cr"
+fi
+
 # ---------------------------------------------------------------- table
 # "Flat" means the peak grows by at most 4 MB from 1 to 100 MB of input.
 growth() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f", b - a }'; }
@@ -231,7 +285,7 @@ elapsed=$(( $(date +%s) - started ))
 {
   echo "bouncesign benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -m), $(nproc) cores"
   echo "binaries: $BIN ($("$BIN/bouncesign" --version 2>/dev/null || echo '?'))"
-  echo "times: hyperfine medians; ratio = ours/baseline for 1-3 (time), baseline/ours for 4 (throughput)"
+  echo "times: hyperfine medians; ratio = ours/baseline for 1-3 and 5 (time), baseline/ours for 4 (throughput)"
   echo
   awk -F'|' '
     function verdict(v, op, t) { return (op == "<=" ? v <= t : v >= t) ? "PASS" : "MISS" }
@@ -246,23 +300,28 @@ elapsed=$(( $(date +%s) - started ))
       printf "%-42s %4s %10.2f %10.2f %6.2f %7s %5s %s %8s %5s\n", $1, $2, $3, $4, $5, $6 " " $7,
         verdict($5, $6, $7), rss, rt, rv
     }' "$rows"
-  growth_row "4 sign" "$sign_rss_1" "$sign_rss_10" "$sign_rss_100"
-  growth_row "4 check" "$check_rss_1" "$check_rss_10" "$check_rss_100"
-  growth_row "4 annotate" "$annotate_rss_1" "$annotate_rss_10" "$annotate_rss_100"
+  if want 4; then
+    growth_row "4 sign" "$sign_rss_1" "$sign_rss_10" "$sign_rss_100"
+    growth_row "4 check" "$check_rss_1" "$check_rss_10" "$check_rss_100"
+    growth_row "4 annotate" "$annotate_rss_1" "$annotate_rss_10" "$annotate_rss_100"
+  fi
   echo
   echo "notes:"
-  echo "- 100 MB rows: $BIG_RUNS runs each (1 and 10 MB: $MID_RUNS; figure 1: $FAST_RUNS; 2-3: $RUNS), after 2 warm-up runs."
-  echo "- bouncecheck exit statuses: ordinary 20 kB $st_plain (2 = none), genuine bounce $st_bounce (0 = pass);"
-  echo "  big bounces (bouncecheck FILE):$statuses"
+  [ "$ONLY" = "1 2 3 4 5" ] || echo "- only figures $ONLY measured (BENCH_ONLY)."
+  echo "- 100 MB rows: $BIG_RUNS runs each (1 and 10 MB, 5: $MID_RUNS; figure 1: $FAST_RUNS; 2-3: $RUNS), after 2 warm-up runs."
+  echo "- bouncecheck exit statuses: ordinary 20 kB $st_plain (2 = none), genuine bounce $st_bounce (0 = pass)."
+  want 4 && echo "  big bounces (bouncecheck FILE):$statuses"
   echo "- figures 2 and 3 use the same GnuPG home and key; 3 runs both commands through sh (bouncesign reads"
   echo "  standard input only), hyperfine subtracting the shell's start-up; the others run without a shell."
-  awk -F"|" -v v="$gpg_version_ms" -v s="$startup_ms" -v c="$startup_cat_ms" -f - "$rows" <<'AWK'
+  [ "$floors" = yes ] && awk -F"|" -v v="$gpg_version_ms" -v s="$startup_ms" -v c="$startup_cat_ms" -f - "$rows" <<'AWK'
     $1 ~ /^2 / { b2 = $4 } $1 ~ /^3 / { b3 = $4 }
     END {
       printf "- floor of figure 1: bouncecheck --version, which only starts and exits, takes %.2f ms (%.2fx cat).\n", s, s / c
-      printf "- floors through GPGME: it runs \"gpg --version\" (%.2f ms here) before any operation, so no GPGME\n", v
-      printf "  program can beat %.2fx on figure 2 or %.2fx on figure 3, before its own start-up and GPGME's pipes.\n",
-        (v + b2) / b2, (v + b3) / b3
+      if (b2 > 0 && b3 > 0) {
+        printf "- floors through GPGME: it runs \"gpg --version\" (%.2f ms here) before any operation, so no GPGME\n", v
+        printf "  program can beat %.2fx on figure 2 or %.2fx on figure 3, before its own start-up and GPGME's pipes.\n",
+          (v + b2) / b2, (v + b3) / b3
+      }
     }
 AWK
   echo "- figure 4 inputs: a text/plain body of 80-byte ASCII lines; bouncesign reads it on stdin (a regular
@@ -270,6 +329,8 @@ AWK
   echo "  reads a make-bounce.sh bounce whose message/rfc822 part is that message signed: as a FILE argument"
   echo "  (check rows) and on stdin with --annotate, writing it all back (annotate rows: the procmail filter"
   echo "  path; past 8 MiB the rest is spooled to TMPDIR to be hashed). MB/s is input size over the median time."
+  want 5 && echo "- figure 5: an ordinary multipart/mixed message (a short text part, then figure 4's body as an
+  attachment), bouncecheck exit $st_cr with bare-CR line ends (every LF made a CR), $st_lf with LF (2 = none)."
   echo "- bouncecheck holds at most the first 8 MiB (its parse limit): its peak grows up to that size, then"
   echo "  stays flat; bouncesign streams and stays flat from the start."
   echo "- total bench time ${elapsed}s; hyperfine output in bench/results-hyperfine.log."

@@ -32,41 +32,50 @@ struct Line {
     var terminated: Bool { next > content.upperBound }
 }
 
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// Index of the first LF or CR at or after `from`, or `count`. memchr for LF
+    /// then for a CR before it (both vectorised in libc), but within a window
+    /// of 128 bytes that doubles while neither is found: a search for LF to
+    /// the end of the buffer, once per line, made bare-CR text quadratic. So
+    /// each search reads O(line + 128) bytes and a buffer's lines are found in
+    /// linear time whatever their ends, while a line shorter than the window
+    /// (most lines) costs the same two memchr calls as before.
+    /// `examined` grows by the number of bytes searched, for the tests.
+    @inline(__always)
+    func firstLineBreak(from: Int, examined: inout Int) -> Int {
+        guard let base = baseAddress else { return count }
+        let origin = UnsafeRawPointer(base)
+        var start = from, window = 128
+        while start < count {
+            let end = Swift.min(count, start + window)
+            let lf = memchr(base + start, Int32(ASCII.lf), end - start).map { UnsafeRawPointer($0) - origin } ?? end
+            let cr = memchr(base + start, Int32(ASCII.cr), lf - start).map { UnsafeRawPointer($0) - origin } ?? lf
+            examined += lf - start + cr - start
+            if cr < lf || lf < end { return cr }  // cr is lf when no CR is before it
+            start = end
+            window *= 2
+        }
+        return count
+    }
+}
+
 extension Collection where Element == UInt8, Index == Int {
     /// The line starting at `start`, or nil at the end of the buffer.
     func line(at start: Int) -> Line? {
-        guard start < endIndex else { return nil }
-        if let found = withContiguousStorageIfAvailable({ Self.fastLine($0, base: startIndex, start: start) }) {
-            return found
-        }
-        var i = start
-        while i < endIndex {
-            let b = self[i]
-            if b == ASCII.lf { return Line(content: start..<i, next: i + 1) }
-            if b == ASCII.cr {
-                let next = (i + 1 < endIndex && self[i + 1] == ASCII.lf) ? i + 2 : i + 1
-                return Line(content: start..<i, next: next)
-            }
-            i += 1
-        }
-        return Line(content: start..<endIndex, next: endIndex)
+        var examined = 0
+        return line(at: start, examined: &examined)
     }
 
-    /// memchr for LF, then for a CR before it: both vectorised in libc, and
-    /// this is the parser's innermost loop.
-    private static func fastLine(_ buf: UnsafeBufferPointer<UInt8>, base: Int, start: Int) -> Line {
-        let begin = start - base
-        guard let p = buf.baseAddress else { return Line(content: start..<start, next: start) }
-        let remaining = buf.count - begin
-        let lfPtr = memchr(p + begin, Int32(ASCII.lf), remaining)
-        let lf = lfPtr.map { UnsafeRawPointer($0) - UnsafeRawPointer(p) } ?? buf.count
-        if let crPtr = memchr(p + begin, Int32(ASCII.cr), lf - begin) {
-            let cr = UnsafeRawPointer(crPtr) - UnsafeRawPointer(p)
-            let next = cr + 1 < buf.count && buf[cr + 1] == ASCII.lf ? cr + 2 : cr + 1
-            return Line(content: start..<(base + cr), next: base + next)
+    /// `line(at:)`, adding the bytes it searches to `examined` (for the tests).
+    func line(at start: Int, examined: inout Int) -> Line? {
+        guard start < endIndex else { return nil }
+        let found = withContiguousStorageIfAvailable {
+            startIndex + $0.firstLineBreak(from: start - startIndex, examined: &examined)
         }
-        if lf == buf.count { return Line(content: start..<(base + lf), next: base + lf) }
-        return Line(content: start..<(base + lf), next: base + lf + 1)
+        let end = found ?? self[start...].firstIndex { $0 == ASCII.lf || $0 == ASCII.cr } ?? endIndex
+        guard end < endIndex else { return Line(content: start..<endIndex, next: endIndex) }
+        let crlf = self[end] == ASCII.cr && end + 1 < endIndex && self[end + 1] == ASCII.lf
+        return Line(content: start..<end, next: end + (crlf ? 2 : 1))
     }
 
     /// Whether the bytes at `range` start with `prefix`, ASCII case-insensitively.

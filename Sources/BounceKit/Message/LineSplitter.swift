@@ -1,39 +1,41 @@
 // Lines out of a stream of chunks, for the streaming parsers (MIMEScanner).
 //
-// A line is handed out as soon as its end is seen (a CR that ends a chunk
-// waits for the next byte: CR or CRLF); only the unfinished line
+// A line is handed out as soon as its end is seen; only the unfinished line
 // at the end of a chunk is copied (into `carry`). A line longer than
 // `maxLine` comes out in pieces of exactly `maxLine` bytes, the last piece
-// carrying the line end, so that memory stays bounded whatever the input;
-// the pieces are the same however the stream is cut into chunks.
-import Glibc
+// carrying the line end, so that memory stays bounded whatever the input.
+// The pieces are the same however the stream is cut into chunks: a line
+// whose CR ends a chunk waits for the next byte to know whether it is CRLF.
+// Each piece says which line end followed it, so that content and
+// terminator bytes, concatenated, give back the input exactly. Finding line
+// ends reads each byte a bounded number of times (`firstLineBreak`), so
+// splitting is linear in the input whatever its line ends.
 
-/// The line end that ended a piece.
-enum LineTerminator {
-    /// None: the input's last line, or a piece that continues.
+/// The line end that followed a line, as it was in the input.
+enum LineTerminator: Int {
+    /// No line end: the input's last line, or a piece that continues.
     case none
     case lf, cr, crlf
+
+    /// Its bytes: what re-encoding byte for byte writes after the content.
+    var bytes: [UInt8] { Self.table[rawValue] }
+    var length: Int { self == .crlf ? 2 : self == .none ? 0 : 1 }
+
+    private static let table: [[UInt8]] = [[], [ASCII.lf], [ASCII.cr], [ASCII.cr, ASCII.lf]]
 }
 
 /// One line, or one piece of an over-long line.
 struct LinePiece {
     /// The bytes without the line end; valid only during the call.
     var content: UnsafeBufferPointer<UInt8>
-    /// Which line end followed (a writer that must keep the bytes needs it).
+    /// The line end that followed.
     var terminator: LineTerminator
     /// Whether the line goes on in the next piece.
     var continues: Bool
 
-    /// Length of the line end that followed: 0, 1 (LF or CR) or 2 (CRLF).
-    var terminatorLength: Int {
-        switch terminator {
-        case .none: return 0
-        case .lf, .cr: return 1
-        case .crlf: return 2
-        }
-    }
-
-    var terminated: Bool { terminatorLength > 0 }
+    /// Length of the line end: 0 (none), 1 (LF or CR) or 2 (CRLF).
+    var terminatorLength: Int { terminator.length }
+    var terminated: Bool { terminator != .none }
     var count: Int { content.count }
     /// Bytes this piece took in the input.
     var inputLength: Int { content.count + terminatorLength }
@@ -45,57 +47,65 @@ struct LineSplitter {
     static let maxLine = Limits.standard.maxHeaderBytes + 1024
 
     private var carry: [UInt8] = []
-    /// The previous chunk ended in CR: the line in `carry` ends in CRLF if
-    /// the next chunk starts with LF, in CR if not. It waits for that byte,
-    /// so that every piece's terminator is the same however the input is cut.
+    /// The line in `carry` ended with the last chunk's last byte, a CR.
     private var pendingCR = false
+    /// Bytes searched for line ends, for the tests (linear in the input).
+    private(set) var examined = 0
 
     /// Hands every line completed by `chunk` to `body`.
     mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, _ body: (LinePiece) -> Void) {
-        guard let base = chunk.baseAddress, !chunk.isEmpty else { return }
+        guard !chunk.isEmpty else { return }
         var p = 0
         if pendingCR {
             pendingCR = false
-            let crlf = base[0] == ASCII.lf
-            carry.withUnsafeBufferPointer { emit($0, crlf ? .crlf : .cr, body) }
-            carry.removeAll(keepingCapacity: true)
+            let crlf = chunk[0] == ASCII.lf
+            emitCarry(crlf ? .crlf : .cr, body)
             if crlf { p = 1 }
         }
         while p < chunk.count {
-            guard let end = Self.lineEnd(base, from: p, count: chunk.count) else {
-                carry.append(contentsOf: UnsafeBufferPointer(start: base + p, count: chunk.count - p))
-                emitFullPieces(body)
+            let end = chunk.firstLineBreak(from: p, examined: &examined)
+            guard end < chunk.count else {
+                keep(UnsafeBufferPointer(rebasing: chunk[p...]), body)
                 return
             }
+            let line = UnsafeBufferPointer(rebasing: chunk[p..<end])
             var terminator = LineTerminator.lf
-            if base[end] == ASCII.cr {
+            if chunk[end] == ASCII.cr {
                 guard end + 1 < chunk.count else {
-                    carry.append(contentsOf: UnsafeBufferPointer(start: base + p, count: end - p))
-                    emitFullPieces(body)
+                    keep(line, body)
                     pendingCR = true
                     return
                 }
-                terminator = base[end + 1] == ASCII.lf ? .crlf : .cr
+                terminator = chunk[end + 1] == ASCII.lf ? .crlf : .cr
             }
             if carry.isEmpty {
-                emit(UnsafeBufferPointer(start: base + p, count: end - p), terminator, body)
+                emit(line, terminator, body)
             } else {
-                carry.append(contentsOf: UnsafeBufferPointer(start: base + p, count: end - p))
-                emitFullPieces(body)
-                carry.withUnsafeBufferPointer { emit($0, terminator, body) }
-                carry.removeAll(keepingCapacity: true)
+                keep(line, body)
+                emitCarry(terminator, body)
             }
-            p = end + (terminator == .crlf ? 2 : 1)
+            p = end + terminator.length
         }
     }
 
-    /// Hands out the last line: unterminated, or ended by a CR that closed
-    /// the last chunk.
+    /// Hands out the last line if the input did not end with a line end.
     mutating func finish(_ body: (LinePiece) -> Void) {
-        guard !carry.isEmpty || pendingCR else { return }
-        carry.withUnsafeBufferPointer { emit($0, pendingCR ? .cr : .none, body) }
-        carry.removeAll()
+        guard pendingCR || !carry.isEmpty else { return }
+        emitCarry(pendingCR ? .cr : .none, body)
         pendingCR = false
+        carry = []
+    }
+
+    /// Adds to the unfinished line; hands out the pieces it fills.
+    private mutating func keep(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (LinePiece) -> Void) {
+        carry.append(contentsOf: bytes)
+        emitFullPieces(body)
+    }
+
+    /// The line in `carry` ends here.
+    private mutating func emitCarry(_ terminator: LineTerminator, _ body: (LinePiece) -> Void) {
+        carry.withUnsafeBufferPointer { emit($0, terminator, body) }
+        carry.removeAll(keepingCapacity: true)
     }
 
     /// A line known to end here: in pieces if it is too long.
@@ -126,17 +136,6 @@ struct LineSplitter {
             }
         }
         carry.removeFirst(full)
-    }
-
-    /// Index of the first LF or CR at or after `from`: memchr for LF, then
-    /// for a CR before it (both vectorised in libc).
-    private static func lineEnd(_ base: UnsafePointer<UInt8>, from: Int, count: Int) -> Int? {
-        let lf = memchr(base + from, Int32(ASCII.lf), count - from).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
-        let limit = lf ?? count
-        if let cr = memchr(base + from, Int32(ASCII.cr), limit - from) {
-            return UnsafeRawPointer(cr) - UnsafeRawPointer(base)
-        }
-        return lf
     }
 }
 
