@@ -36,11 +36,13 @@ struct BounceClassifierTests {
         ),
     ]
 
-    @Test("each kind is told apart, and a subject alone never makes a bounce")
+    @Test("each kind is told apart, and a subject alone never makes a bounce, as LF and CRLF")
     func kinds() {
         for (name, header, want) in Self.cases {
-            let got = BounceClassifier.classify(MIMEEntity.parse(Array((header + "\nbody\n").utf8))).kind
-            #expect(got == want, "\(name): got \(got), want \(want)")
+            for (ends, bytes) in lfAndCRLF(Array((header + "\nbody\n").utf8)) {
+                let got = BounceClassifier.classify(BounceOutline.read(bytes[...])).kind
+                #expect(got == want, "\(name) (\(ends)): got \(got), want \(want)")
+            }
         }
     }
 }

@@ -1,24 +1,41 @@
-// The MIME parser over the line-ending and structure cases real mail has.
+// The streaming MIME scanner over the line-ending and structure cases real
+// mail has: what it reports (entities, body lines, preamble, delimiters,
+// epilogue) and the defects it records instead of giving up.
 import Testing
 
 @testable import BounceKit
 
-/// The same message with LF, CRLF and bare-CR line ends.
-func lineEndings(_ s: String) -> [(String, [UInt8])] {
-    [
-        ("LF", Array(s.utf8)), ("CRLF", Array(s.replacingOccurrences("\n", "\r\n").utf8)),
-        ("CR", Array(s.replacingOccurrences("\n", "\r").utf8)),
-    ]
-}
+/// Records what a `MIMEScanner` reports, one line per event.
+struct EventRecorder: MIMEScanVisitor {
+    var events: [String] = []
+    var entities: [ScannedEntity] = []
 
-extension String {
-    func replacingOccurrences(_ a: String, _ b: String) -> String {
-        split(separator: a, omittingEmptySubsequences: false).joined(separator: b)
+    mutating func begin(_ entity: ScannedEntity) {
+        entities.append(entity)
+        events.append("begin \(entity.ordinal) \(entity.contentType.mediaType) parent \(entity.parent.map(String.init) ?? "-")")
+    }
+    mutating func bodyLine(_ line: LinePiece) {
+        events.append("body \(String(decoding: line.content, as: UTF8.self))")
+    }
+    mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
+        switch role {
+        case .preamble: events.append("preamble \(String(decoding: line.content, as: UTF8.self))")
+        case .delimiter: events.append("delimiter of \(multipart)")
+        case .closeDelimiter: events.append("close of \(multipart)")
+        case .epilogue: events.append("epilogue \(String(decoding: line.content, as: UTF8.self))")
+        }
+    }
+    mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool) {
+        events.append("end \(entity.ordinal)\(cutByDelimiter ? " at delimiter" : "")")
+    }
+
+    static func scan(_ bytes: [UInt8], limits: Limits = .standard) -> MIMEScanner<EventRecorder> {
+        MIMEScanner.scan(bytes[...], visitor: EventRecorder(), limits: limits)
     }
 }
 
-@Suite("MIME parser")
-struct MIMEParserTests {
+@Suite("MIME scanner")
+struct MIMEScannerTests {
     static let multipart = """
         From: a@example.org
         Subject: folded
@@ -41,68 +58,154 @@ struct MIMEParserTests {
 
         """
 
-    @Test("splits parts at delimiter lines in every line-ending style (RFC 2046 §5.1.1)")
+    static let multipartEvents = [
+        "begin 0 multipart/mixed parent -", "preamble preamble", "delimiter of 0", "begin 1 text/plain parent 0",
+        "body part one", "end 1 at delimiter", "delimiter of 0", "begin 2 text/html parent 0", "body <p>two</p>", "body ",
+        "end 2 at delimiter", "close of 0", "epilogue epilogue", "end 0",
+    ]
+
+    @Test("splits parts at delimiter lines, with preamble and epilogue, in every line-ending style (RFC 2046 §5.1.1)")
     func splitsParts() {
         for (name, bytes) in lineEndings(Self.multipart) {
-            let m = MIMEEntity.parse(bytes)
-            #expect(m.contentType.mediaType == "multipart/mixed", "\(name)")
-            #expect(m.header["Subject"] == "folded subject line", "\(name): got \(m.header["Subject"] ?? "nil")")
-            #expect(m.parts.count == 2, "\(name): got \(m.parts.count) parts, want 2")
-            #expect(m.parts.first.map { String(decoding: $0.body, as: UTF8.self) } == "part one", "\(name)")
-            #expect(m.parts.last?.contentType.mediaType == "text/html", "\(name)")
-            #expect(!m.contains(.missingClosingDelimiter), "\(name)")
+            let s = EventRecorder.scan(bytes)
+            let got = s.visitor.events
+            #expect(got == Self.multipartEvents, "\(name): got \(got), want \(Self.multipartEvents)")
+            let subject = s.visitor.entities.first?.header["Subject"]
+            #expect(subject == "folded subject line", "\(name): got \(subject ?? "nil"), want folded subject line")
+            #expect(s.defects.isEmpty, "\(name): got \(s.defects), want no defect")
+            #expect(!s.messageIsUnclosed, "\(name): read as unclosed")
         }
     }
 
-    @Test("a multipart without its closing delimiter is marked, not lost")
+    @Test("the scanner reports the same in every read-chunk size")
+    func chunkSizesDoNotMatter() {
+        for (name, bytes) in lineEndings(Self.multipart) {
+            for size in [1, 2, 3, 7, 64] {
+                var scanner = MIMEScanner(visitor: EventRecorder())
+                var i = 0
+                while i < bytes.count {
+                    let end = min(i + size, bytes.count)
+                    bytes[i..<end].withUnsafeBufferPointer { scanner.feed($0) }
+                    i = end
+                }
+                scanner.finish()
+                let got = scanner.visitor.events
+                #expect(got == Self.multipartEvents, "\(name) in \(size)-byte chunks: got \(got), want \(Self.multipartEvents)")
+            }
+        }
+    }
+
+    @Test("a multipart without its closing delimiter is marked unclosed, its parts still reported")
     func truncatedMultipart() {
         let cut = String(Self.multipart.prefix(upTo: Self.multipart.range(of: "--b1--")!.lowerBound))
-        let m = MIMEEntity.parse(Array(cut.utf8))
-        #expect(m.parts.count == 2)
-        #expect(m.defects.contains(.missingClosingDelimiter))
+        let s = EventRecorder.scan(Array(cut.utf8))
+        let parts = s.visitor.entities.filter { $0.parent == 0 }.count
+        #expect(parts == 2, "got \(parts) parts, want 2")
+        #expect(s.defects.contains(.missingClosingDelimiter), "got \(s.defects)")
+        #expect(s.messageIsUnclosed)
+        #expect(s.visitor.events.suffix(2) == ["end 2", "end 0"], "the last part is not ended by a delimiter")
     }
 
     @Test("a boundary that is only a prefix of a line is no delimiter")
     func boundaryPrefixIsNotDelimiter() {
-        let m = MIMEEntity.parse(Array("Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--bx\n--b--\n".utf8))
-        #expect(m.parts.count == 1)
-        #expect(m.parts.first.map { String(decoding: $0.body, as: UTF8.self) } == "--bx")
+        let s = EventRecorder.scan(Array("Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--bx\n--b--\n".utf8))
+        let want = [
+            "begin 0 multipart/mixed parent -", "delimiter of 0", "begin 1 text/plain parent 0", "body --bx",
+            "end 1 at delimiter", "close of 0", "end 0",
+        ]
+        #expect(s.visitor.events == want, "got \(s.visitor.events), want \(want)")
+    }
+
+    @Test("a header block ended by a delimiter line starts the multipart's first part (fuzz-005)")
+    func headerEndedByDelimiter() {
+        let s = EventRecorder.scan(Array("Content-Type: multipart/mixed; boundary=b\n--b\n\none\n--b--\n".utf8))
+        let want = [
+            "begin 0 multipart/mixed parent -", "delimiter of 0", "begin 1 text/plain parent 0", "body one",
+            "end 1 at delimiter", "close of 0", "end 0",
+        ]
+        #expect(s.visitor.events == want, "got \(s.visitor.events), want \(want)")
+    }
+
+    @Test("a multipart without a boundary parameter is one leaf, with a defect")
+    func missingBoundary() {
+        let s = EventRecorder.scan(Array("Content-Type: multipart/mixed\n\n--b\n\none\n".utf8))
+        #expect(s.visitor.entities.count == 1 && !s.visitor.entities[0].isMultipart)
+        #expect(s.defects == [.missingBoundary], "got \(s.defects)")
     }
 
     @Test("deep nesting stops at the limit with a defect instead of recursing forever")
     func deepNestingIsBounded() {
         var s = ""
         for i in 0..<5_000 { s += "Content-Type: multipart/mixed; boundary=\"b\(i)\"\n\n--b\(i)\n" }
-        let m = MIMEEntity.parse(Array(s.utf8))
-        #expect(m.contains(.tooComplex))
-        #expect(m.allEntities.count <= Limits.standard.maxDepth + 2)
+        let scan = EventRecorder.scan(Array(s.utf8))
+        #expect(scan.defects.contains(.tooComplex))
+        let n = scan.visitor.entities.count
+        #expect(n <= Limits.standard.maxDepth + 2, "got \(n) entities")
+    }
+
+    @Test("more parts than the limit record tooComplex")
+    func partCountIsBounded() {
+        var limits = Limits()
+        limits.maxParts = 10
+        var s = "Content-Type: multipart/mixed; boundary=b\n\n"
+        for _ in 0..<20 { s += "--b\n\nx\n" }
+        let scan = EventRecorder.scan(Array((s + "--b--\n").utf8), limits: limits)
+        #expect(scan.defects.contains(.tooComplex), "got \(scan.defects)")
+    }
+
+    @Test("a header block beyond the byte limit ends there; the rest is body")
+    func headerBytesAreBounded() {
+        var limits = Limits()
+        limits.maxHeaderBytes = 1_000
+        let s =
+            "Subject: x\n" + String(repeating: "X-Filler: 0123456789012345678901234567890123456789\n", count: 100) + "\nbody\n"
+        let scan = EventRecorder.scan(Array(s.utf8), limits: limits)
+        #expect(scan.defects.contains(.header(.tooLarge)), "got \(scan.defects)")
+        #expect(scan.defects.contains { $0.isLimit })
+        let fields = scan.visitor.entities[0].header.fields.count
+        #expect(fields < 100, "got \(fields) fields")
+    }
+
+    @Test("a line longer than the line limit is read in pieces and is never a delimiter")
+    func longLineIsNoDelimiter() {
+        let long = "--b" + String(repeating: " ", count: LineSplitter.maxLine + 10)
+        let s = EventRecorder.scan(Array("Content-Type: multipart/mixed; boundary=b\n\n--b\n\none\n\(long)\ntwo\n--b--\n".utf8))
+        #expect(s.defects.contains(.lineTooLong), "got \(s.defects)")
+        let parts = s.visitor.entities.filter { $0.parent == 0 }.count
+        #expect(parts == 1, "got \(parts) parts, want 1")
     }
 
     @Test("a header line that is no field ends the header and starts the body")
     func malformedHeaderLine() {
-        let m = MIMEEntity.parse(Array("Subject: x\nthis is not a header\nbody\n".utf8))
-        #expect(m.header.fields.count == 1)
-        #expect(String(decoding: m.body, as: UTF8.self).hasPrefix("this is not a header"))
-        #expect(m.defects.contains(.header(.malformedLine)))
+        let s = EventRecorder.scan(Array("Subject: x\nthis is not a header\nbody\n".utf8))
+        #expect(s.visitor.entities[0].header.fields.count == 1)
+        #expect(s.visitor.events == ["begin 0 text/plain parent -", "body this is not a header", "body body", "end 0"])
+        #expect(s.defects.contains(.header(.malformedLine)))
     }
 
-    @Test("message/rfc822 parts are parsed as messages, even base64-encoded")
-    func encapsulatedMessages() {
-        let inner = "Message-ID: <x@y>\n\nbody\n"
-        for (cte, body) in [("7bit", inner), ("base64", String(decoding: Base64.encodeLines(Array(inner.utf8)), as: UTF8.self))] {
-            let s =
-                "Content-Type: multipart/report; boundary=r\n\n--r\nContent-Type: message/rfc822\nContent-Transfer-Encoding: \(cte)\n\n\(body)\n--r--\n"
-            let m = MIMEEntity.parse(Array(s.utf8))
-            #expect(m.parts.first?.encapsulated?.header["Message-ID"] == "<x@y>", "\(cte)")
-        }
+    @Test("message/rfc822 parts are leaves: the scanner does not look inside them")
+    func encapsulatedMessagesAreLeaves() {
+        let s = EventRecorder.scan(
+            Array(
+                "Content-Type: multipart/report; boundary=r\n\n--r\nContent-Type: message/rfc822\n\nContent-Type: multipart/mixed; boundary=r2\n\n--r2\n\nx\n--r2--\n--r--\n"
+                    .utf8))
+        let types = s.visitor.entities.map(\.contentType.mediaType)
+        #expect(types == ["multipart/report", "message/rfc822"], "got \(types)")
     }
 
-    @Test("NUL bytes and binary garbage parse without trapping")
+    @Test("the parts of a multipart/digest default to message/rfc822 (RFC 2046 §5.1.5)")
+    func digestDefault() {
+        let s = EventRecorder.scan(Array("Content-Type: multipart/digest; boundary=d\n\n--d\n\nSubject: x\n\nbody\n--d--\n".utf8))
+        #expect(s.visitor.entities.last?.contentType.mediaType == "message/rfc822")
+    }
+
+    @Test("NUL bytes and binary garbage scan without trapping")
     func binaryInput() {
         var bytes = [UInt8](repeating: 0, count: 1000)
         for i in bytes.indices { bytes[i] = UInt8(truncatingIfNeeded: i &* 7919) }
-        let m = MIMEEntity.parse(Array("Content-Type: multipart/mixed; boundary=x\n\n--x\n".utf8) + bytes)
-        #expect(m.parts.count == 1)
+        let s = EventRecorder.scan(Array("Content-Type: multipart/mixed; boundary=x\n\n--x\n".utf8) + bytes)
+        #expect(s.visitor.entities.filter { $0.parent == 0 }.count == 1)
+        #expect(s.messageIsUnclosed)
     }
 }
 
