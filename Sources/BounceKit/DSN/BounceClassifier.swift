@@ -93,9 +93,11 @@ public enum BounceClassifier {
             found.append((ReturnedMessage.read(block, limits: outline.limits), "text pasted into the \(where_)", true))
         }
         // Last resort, for parts whose boundary does not match: any header
-        // block in a multipart's text.
+        // block in a multipart's text, or in the status part that a part
+        // with a mismatched delimiter ran into.
         if found.isEmpty {
-            for entity in outline.entities where !entity.isLeaf || entity === outline.root {
+            for entity in outline.entities
+            where !entity.isLeaf || entity === outline.root || entity.contentType.mediaType.hasSuffix("delivery-status") {
                 guard let block = InlineOriginal.headerBlock(in: entity.text[...], from: 0) else { continue }
                 found.append((ReturnedMessage.read(block, limits: outline.limits), "text in the raw body", true))
                 break

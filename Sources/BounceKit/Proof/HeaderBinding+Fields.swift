@@ -55,11 +55,13 @@ public enum AddressList {
             switch c {
             case "\"": inQuote.toggle()
             case "(" where !inQuote: depth += 1
-            case ")" where !inQuote: depth = Swift.max(0, depth - 1)
+            case ")" where !inQuote:
+                depth = Swift.max(0, depth - 1)
+                continue
             case ",", ";", ":": if !inQuote && depth == 0 { flush(); continue }
             default: break
             }
-            if depth == 0 || c == ")" { item.append(c) }
+            if depth == 0 { item.append(c) }
         }
         flush()
         return out.filter { !$0.isEmpty }

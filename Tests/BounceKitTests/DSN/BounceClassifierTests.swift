@@ -36,11 +36,35 @@ struct BounceClassifierTests {
         ),
     ]
 
-    @Test("each kind is told apart, and a subject alone never makes a bounce")
+    @Test("each kind is told apart, and a subject alone never makes a bounce, as LF and CRLF")
     func kinds() {
         for (name, header, want) in Self.cases {
-            let got = BounceClassifier.classify(MIMEEntity.parse(Array((header + "\nbody\n").utf8))).kind
-            #expect(got == want, "\(name): got \(got), want \(want)")
+            for (ends, bytes) in lfAndCRLF(Array((header + "\nbody\n").utf8)) {
+                let got = BounceClassifier.classify(BounceOutline.read(bytes[...])).kind
+                #expect(got == want, "\(name) (\(ends)): got \(got), want \(want)")
+            }
+        }
+    }
+}
+
+@Suite("Bounce reader")
+struct BounceReaderTests {
+    @Test("a returned message/rfc822 original is read from its decoded body, whatever its transfer encoding")
+    func encodedOriginals() {
+        let inner = "Message-ID: <x@y>\n\nbody\n"
+        let cases: [(String, String)] = [
+            ("7bit", inner), ("base64", String(decoding: Base64.encodeLines(Array(inner.utf8)), as: UTF8.self)),
+            ("quoted-printable", String(decoding: QuotedPrintable.encode(Array(inner.utf8)[...]), as: UTF8.self)),
+        ]
+        for (cte, body) in cases {
+            let s =
+                "Content-Type: multipart/report; boundary=r\n\n--r\nContent-Type: message/rfc822\nContent-Transfer-Encoding: \(cte)\n\n\(body)\n--r--\n"
+            for (ends, bytes) in lfAndCRLF(Array(s.utf8)) {
+                let original = BounceOutline.read(bytes[...]).entities.last?.original
+                let got = original?.header["Message-ID"]
+                #expect(got == "<x@y>", "\(cte) (\(ends)): got \(got ?? "nil"), want <x@y>")
+                #expect(original?.bodyCameBack == true, "\(cte) (\(ends)): the body did not come back")
+            }
         }
     }
 }

@@ -1,22 +1,16 @@
-// The streaming hasher and signer against independent references: the
-// tree-walking hash bouncesign used before, every real message in the
-// corpus, and every way of cutting a message into chunks.
+// The streaming hashers (v1 CanonicalHasher, v2 LeafCollector) and the
+// signer against independent references: whole-body decoding over the same
+// reading (ReferenceCanonicalBody.swift), every real message in the corpus,
+// and every way of cutting a message into chunks.
 import Foundation
 import Testing
 
 @testable import BounceKit
 
-/// A signer that only wraps the text: the body rewriting is under test here, not GnuPG.
-struct WrappingSigner: StatementSigning {
-    func clearsign(_ text: [UInt8]) throws(GPGError) -> [UInt8] {
-        Array("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\n".utf8) + text
-            + Array("-----BEGIN PGP SIGNATURE-----\n\nAAAA\n=AAAA\n-----END PGP SIGNATURE-----\n".utf8)
-    }
-}
-
 @Suite("Streaming hash and signer")
 struct StreamingHashTests {
-    /// Every corpus file and malformed fixture, and the original each one returns.
+    /// Every corpus file and malformed fixture, and every message/rfc822,
+    /// message/global or returned-header part one of them holds (decoded).
     static func corpusMessages() throws -> [(String, [UInt8])] {
         var out: [(String, [UInt8])] = []
         let fixtures = try FileManager.default.contentsOfDirectory(atPath: MalformedTests.dir.path).sorted()
@@ -27,15 +21,19 @@ struct StreamingHashTests {
             let bytes = [UInt8](try Data(contentsOf: file))
             let name = file.pathComponents.suffix(2).joined(separator: "/")
             out.append((name, bytes))
-            if let original = BounceClassifier.classify(MIMEEntity.parse(bytes)).original {
-                out.append((name + " (returned original)", Array(original.message.raw)))
+            for n in ReferenceTree.all(ReferenceTree.read(bytes))
+            where ["message/rfc822", "message/global"].contains(n.entity.contentType.mediaType)
+                || returnedHeaderTypes.contains(n.entity.contentType.mediaType)
+            {
+                out.append(
+                    (name + " (returned original \(n.entity.ordinal))", ReferenceTree.decoded(n.content, n.entity.encoding)))
             }
         }
         return out
     }
 
-    static func hash(chunks bytes: [UInt8], size: Int) -> [UInt8] {
-        var scanner = MIMEScanner(visitor: CanonicalHasher())
+    static func scan<V: MIMEScanVisitor>(chunks bytes: [UInt8], size: Int, _ visitor: V) -> V {
+        var scanner = MIMEScanner(visitor: visitor)
         var i = 0
         while i < bytes.count {
             let end = min(i + size, bytes.count)
@@ -43,60 +41,75 @@ struct StreamingHashTests {
             i = end
         }
         scanner.finish()
-        return scanner.visitor.digest()
+        return scanner.visitor
     }
 
-    @Test("the streaming hash equals the tree-walking reference on every corpus message and original (fuzz-005)")
+    @Test("the streaming v1 hash equals the whole-body reference on every corpus message and original (fuzz-005)")
     func streamingEqualsReference() throws {
         let messages = try Self.corpusMessages()
-        #expect(messages.count > 1_500)
+        #expect(messages.count > 1_300)
         var differing: [String] = []
-        for (name, bytes) in messages
-        where CanonicalBody.hash(bytes[...]) != ReferenceCanonicalBody.hash(of: MIMEEntity.parse(bytes)) {
+        for (name, bytes) in messages where CanonicalBody.hash(bytes[...]) != ReferenceCanonicalBody.hash(bytes) {
             differing.append(name)
         }
         #expect(differing.isEmpty, "\(differing.count) differ: \(differing.prefix(10))")
     }
 
-    @Test("the hash does not depend on how the input is cut into chunks")
+    @Test("the streaming v2 leaf digests equal the whole-body reference on every corpus message and original")
+    func streamingLeavesEqualReference() throws {
+        var differing: [String] = []
+        for (name, bytes) in try Self.corpusMessages() {
+            let got = MIMEScanner.scan(bytes[...], visitor: LeafCollector()).visitor.contentLeaves.map { ($0.ordinal, $0.digest) }
+            let want = ReferenceCanonicalContent.leaves(bytes)
+            if !got.elementsEqual(want, by: { $0.0 == $1.0 && $0.1 == $1.1 }) {
+                differing.append("\(name): got leaves \(got.map(\.0)), want \(want.map(\.0))")
+            }
+        }
+        #expect(differing.isEmpty, "\(differing.count) differ: \(differing.prefix(10))")
+    }
+
+    @Test("the v1 hash and the v2 leaves do not depend on how the input is cut into chunks")
     func chunkingDoesNotMatter() throws {
         let messages = try Self.corpusMessages()
         var differing: [String] = []
         for (n, (name, bytes)) in messages.enumerated() where n % 7 == 0 {
             let whole = CanonicalBody.hash(bytes[...])
-            for size in [1, 2, 3, 7, 64, 1000] where Self.hash(chunks: bytes, size: size) != whole {
-                differing.append("\(name) in \(size)-byte chunks")
+            let leaves = MIMEScanner.scan(bytes[...], visitor: LeafCollector()).visitor
+            for size in [1, 2, 3, 7, 64, 1000] {
+                if Self.scan(chunks: bytes, size: size, CanonicalHasher()).digest() != whole {
+                    differing.append("\(name) in \(size)-byte chunks: v1 hash")
+                }
+                let c = Self.scan(chunks: bytes, size: size, LeafCollector())
+                if LeafCollector.records(c.contentLeaves) != LeafCollector.records(leaves.contentLeaves)
+                    || c.shapeDigest != leaves.shapeDigest
+                {
+                    differing.append("\(name) in \(size)-byte chunks: v2 leaves")
+                }
             }
         }
         #expect(differing.isEmpty, "\(differing.prefix(10))")
     }
 
-    @Test("signing keeps the hash: every corpus message, signed, hashes to its statement, 7-bit LF bodies")
-    func signingKeepsTheHash() throws {
-        let signer = MessageSigner(signer: WrappingSigner(), hostname: "test.example.org")
+    @Test("signing keeps the content: every corpus message, signed, reads back to its statement, with 7-bit LF bodies")
+    func signingKeepsTheContent() throws {
+        let signer = MessageSigner(signer: StubSigner(), hostname: "test.example.org")
         var broken: [String] = []
         var signedCount = 0
         for (name, bytes) in try Self.corpusMessages() {
-            guard let signed = try? signer.sign(bytes, now: 1_800_000_000) else { continue }  // unusable Message-ID
+            guard let signed = try? signer.sign(bytes, now: TestKey.now) else { continue }  // unusable Message-ID
             signedCount += 1
             let out = signed.bytes
-            if CanonicalBody.hash(out[...]) != signed.statement.bodyHash { broken.append(name + ": hash") }
-            let parsed = MIMEEntity.parse(out)
-            if ProofParts.count(in: parsed) != 2 { broken.append(name + ": proof parts") }
+            let back = ReturnedMessage.read(out[...], limits: .standard)
+            if LeafCollector.records(back.leaves) != signed.statement.leaves { broken.append(name + ": leaves") }
+            if back.shape != signed.statement.shape { broken.append(name + ": shape") }
+            if back.statementPart == nil || back.clearsignPart == nil { broken.append(name + ": proof parts") }
             if out.contains(ASCII.cr) { broken.append(name + ": CR in the output") }
-            if let leaf = Self.eightBitLeaf(parsed) { broken.append(name + ": 8-bit body in a \(leaf) part") }
+            if let leaf = MIMEScanner.scan(out[...], visitor: EightBitFinder()).visitor.found {
+                broken.append(name + ": 8-bit body in a \(leaf) part")
+            }
         }
-        #expect(signedCount > 1_500)
+        #expect(signedCount > 1_300)
         #expect(broken.isEmpty, "\(broken.count): \(broken.prefix(10))")
-    }
-
-    /// A leaf outside message/* and multipart/signed|encrypted whose body
-    /// has 8-bit bytes (header fields are copied as they came, 8-bit or not).
-    static func eightBitLeaf(_ e: MIMEEntity) -> String? {
-        let t = e.contentType
-        if t.type == "message" || t.mediaType == "multipart/signed" || t.mediaType == "multipart/encrypted" { return nil }
-        if t.isMultipart && !e.parts.isEmpty { return e.parts.lazy.compactMap(eightBitLeaf).first }
-        return e.body.contains(where: { $0 >= 0x80 }) ? t.mediaType : nil
     }
 
     @Test("signing from memory and from a spooled pipe give the same message")
@@ -108,13 +121,16 @@ struct StreamingHashTests {
         close(fds[1])
         let source = try MessageSource(fd: fds[0], spoolDirectory: "/tmp")
         defer { close(fds[0]) }
-        let signer = MessageSigner(signer: WrappingSigner(), hostname: "test.example.org")
-        let prepared = try signer.prepare(source, now: 1_800_000_000)
+        let signer = MessageSigner(signer: StubSigner(), hostname: "test.example.org")
+        let prepared = try signer.prepare(source, now: TestKey.now)
         let out = MailOutput()
         try prepared.write(to: out)
-        let fromMemory = try signer.sign(bytes, now: 1_800_000_000)
-        #expect(CanonicalBody.hash(out.bytes[...]) == fromMemory.statement.bodyHash)
-        #expect(prepared.statement.bodyHash == fromMemory.statement.bodyHash)
+        let fromMemory = try signer.sign(bytes, now: TestKey.now)
+        #expect(prepared.statement.leaves == fromMemory.statement.leaves)
+        #expect(prepared.statement.shape == fromMemory.statement.shape)
+        #expect(prepared.statement.headers == fromMemory.statement.headers)
+        #expect(
+            LeafCollector.records(ReturnedMessage.read(out.bytes[...], limits: .standard).leaves) == fromMemory.statement.leaves)
         #expect(out.bytes.count == fromMemory.bytes.count)
     }
 
@@ -173,8 +189,24 @@ struct StreamingHashTests {
     }
 }
 
-enum ProofParts {
-    static func count(in message: MIMEEntity) -> Int {
-        message.parts.filter(ProofNames.isProofPart).count
+/// Finds a leaf outside message/* and multipart/signed|encrypted whose
+/// body has 8-bit bytes (header fields are copied as they came, 8-bit or not).
+struct EightBitFinder: MIMEScanVisitor {
+    private(set) var found: String? = nil
+    /// Per open entity: whether its body is copied untouched.
+    private var exempt: [Bool] = []
+    private var type = ""
+
+    mutating func begin(_ entity: ScannedEntity) {
+        let t = entity.contentType
+        exempt.append(
+            (exempt.last ?? false) || t.type == "message" || t.mediaType == "multipart/signed"
+                || t.mediaType == "multipart/encrypted")
+        type = t.mediaType
     }
+    mutating func bodyLine(_ line: LinePiece) {
+        if found == nil, exempt.last == false, line.content.contains(where: { $0 >= 0x80 }) { found = type }
+    }
+    mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {}
+    mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool) { exempt.removeLast() }
 }

@@ -1,0 +1,130 @@
+// The statement, version 2 (Statement.swift): what bouncesign renders
+// parses back to the same statement, and each way a statement can be wrong
+// is its own ParseError; version 1 is still read.
+import Testing
+
+@testable import BounceKit
+
+@Suite("Statement v2")
+struct StatementTests {
+    static let d1 = [UInt8](repeating: 0x11, count: 16), d2 = [UInt8](repeating: 0x22, count: 16)
+    static let digest = Digest.text(d1)
+
+    static let statements: [(String, Statement)] = [
+        (
+            "minimal: one short leaf",
+            Statement(
+                timestamp: 1_800_000_000, nonce: "5f0c2a9e41d3b7a8", messageID: "<a@example.org>", headers: nil,
+                hiddenRecipients: nil, shape: nil, leaves: [LeafRecord(length: 12, digest: d1)])
+        ),
+        (
+            "everything: h, r, s, a leaf with checkpoints, a group",
+            Statement(
+                timestamp: 1_800_000_000, nonce: "00", messageID: "<b@example.org>",
+                headers: HeaderBinding(names: ["from", "to", "subject"], digest: d2), hiddenRecipients: 2, shape: d1,
+                leaves: [
+                    LeafRecord(length: 20_000, digest: d1, checkpoints: [d2, d1]),
+                    LeafRecord(length: 0, digest: d2),
+                    LeafRecord(length: 300, digest: d1, isGroup: true),
+                ])
+        ),
+        (
+            "r: 0 is kept apart from no r",
+            Statement(
+                timestamp: 0, nonce: "ff", messageID: "<c@example.org>", headers: nil, hiddenRecipients: 0, shape: nil,
+                leaves: [LeafRecord(length: 4_097, digest: d1, checkpoints: [d2])])
+        ),
+    ]
+
+    @Test("render then parse gives back the same statement")
+    func roundTrip() throws {
+        for (name, want) in Self.statements {
+            let got = try Statement(parsing: Array(want.text.utf8))
+            #expect(got == want, "\(name): got \(got), want \(want)")
+        }
+    }
+
+    static let head = "bouncesign-statement: 2\nt: 1800000000\nn: 00\nid: <a@b>\n"
+    static let leaf = "l: 5 \(digest)\n"
+
+    static let errors: [(String, String, Statement.ParseError)] = [
+        ("no version line", "t: 1\nn: 00\nid: <a@b>\n" + leaf, .missing("bouncesign-statement")),
+        ("version 3", head.replacingOccurrences("statement: 2", "statement: 3") + leaf, .unsupportedVersion("3")),
+        ("missing t", head.replacingOccurrences("t: 1800000000\n", "") + leaf, .missing("t")),
+        ("empty t", head.replacingOccurrences("t: 1800000000", "t:") + leaf, .missing("t")),
+        ("missing n", head.replacingOccurrences("n: 00\n", "") + leaf, .missing("n")),
+        ("missing id", head.replacingOccurrences("id: <a@b>\n", "") + leaf, .missing("id")),
+        ("missing l", head, .missing("l")),
+        ("t twice", head + "t: 1800000001\n" + leaf, .duplicate("t")),
+        ("n twice", head + leaf + "n: 01\n", .duplicate("n")),
+        ("id twice", head + "id: <c@d>\n" + leaf, .duplicate("id")),
+        ("s twice", head + "s: \(digest)\ns: \(digest)\n" + leaf, .duplicate("s")),
+        ("version twice", head + "bouncesign-statement: 2\n" + leaf, .duplicate("bouncesign-statement")),
+        ("l after g", head + "g: 5 \(digest)\n" + leaf, .malformed("g")),
+        ("a second g", head + "g: 5 \(digest)\ng: 5 \(digest)\n", .malformed("g")),
+        ("a group with checkpoints", head + "g: 5000 \(digest) \(digest)\n", .malformed("g")),
+        ("no checkpoint for a length past 4 KiB", head + "l: 5000 \(digest)\n", .malformed("l")),
+        ("a checkpoint for a length of exactly 4 KiB", head + "l: 4096 \(digest) \(digest)\n", .malformed("l")),
+        ("one checkpoint for a length past 16 KiB", head + "l: 16385 \(digest) \(digest)\n", .malformed("l")),
+        ("a digest one character short", head + "l: 5 \(digest.dropLast())\n", .malformed("l")),
+        ("a digest with a character outside base64", head + "l: 5 \(digest.dropLast())!\n", .malformed("l")),
+        ("a padded digest", head + "l: 5 \(digest)==\n", .malformed("l")),
+        ("no digest", head + "l: 5\n", .malformed("l")),
+        ("a negative length", head + "l: -5 \(digest)\n", .malformed("l")),
+        ("a malformed s", head + "s: xyz\n" + leaf, .malformed("s")),
+        ("an h without digest", head + "h: from:to\n" + leaf, .malformed("h")),
+        ("a non-numeric r", head + "r: two\n" + leaf, .malformed("r")),
+        (
+            "a timestamp that would overflow", head.replacingOccurrences("1800000000", "99999999999999999999") + leaf,
+            .malformed("t")
+        ),
+        ("a line without a colon", head + "garbage\n" + leaf, .malformed("line")),
+    ]
+
+    @Test("each malformed statement is its own ParseError")
+    func errors() {
+        for (name, text, want) in Self.errors {
+            do {
+                let got = try Statement(parsing: Array(text.utf8))
+                Issue.record("\(name): got \(got), want \(want)")
+            } catch {
+                #expect(error == want, "\(name): got \(error), want \(want)")
+            }
+        }
+    }
+
+    @Test("a version 1 statement still parses, with its body hash and no leaves")
+    func version1Parses() throws {
+        let hash = String(repeating: "ab", count: 32)
+        let text =
+            "bouncesign-statement: 1\ntimestamp: 1800000000\nnonce: 00\nmessage-id: <a@b>\ncanonicalization: mime-leaves/1\nbody-hash: sha256:\(hash)\n"
+        let got = try Statement(parsing: Array(text.utf8))
+        #expect(got.version == 1, "got version \(got.version), want 1")
+        #expect(got.legacyBodyHash == [UInt8](repeating: 0xAB, count: 32), "got \(got.legacyBodyHash ?? [])")
+        #expect(got.legacyCanonicalization == CanonicalBody.name)
+        #expect(got.timestamp == 1_800_000_000 && got.messageID == "<a@b>" && got.leaves.isEmpty)
+    }
+
+    @Test("a version 1 statement with a short or non-hex body hash is malformed")
+    func version1BadHash() {
+        for (name, hash) in [
+            ("short", "sha256:abcd"), ("upper case", "sha256:" + String(repeating: "AB", count: 32)), ("md5", "md5:00"),
+        ] {
+            let text =
+                "bouncesign-statement: 1\ntimestamp: 1\nnonce: 00\nmessage-id: <a@b>\ncanonicalization: mime-leaves/1\nbody-hash: \(hash)\n"
+            #expect(throws: Statement.ParseError.malformed("body-hash"), "\(name)") { try Statement(parsing: Array(text.utf8)) }
+        }
+    }
+
+    @Test("checkpoints sit at 4 KiB times 4^k below the length, at most six")
+    func checkpointCounts() {
+        let cases: [(String, Int, Int)] = [
+            ("empty", 0, 0), ("4 KiB", 4_096, 0), ("4 KiB + 1", 4_097, 1), ("16 KiB", 16_384, 1),
+            ("16 KiB + 1", 16_385, 2), ("64 KiB + 1", 65_537, 3), ("1 GiB", 1 << 30, 6),
+        ]
+        for (name, length, want) in cases {
+            let got = CanonicalContent.checkpointCount(length: length)
+            #expect(got == want, "\(name): got \(got), want \(want)")
+        }
+    }
+}
