@@ -116,13 +116,15 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// Wraps `message` in an RFC 3464 bounce, returned as `type`.
-func bounce(of message: [UInt8], type: String = "message/rfc822") -> [UInt8] {
-    var returned = message
-    if type == "text/rfc822-headers" {
-        let parsed = MIMEEntity.parse(message)
-        returned = Array(message[..<parsed.body.startIndex])
-    }
+/// The header block of `message`, with the blank line that ends it.
+func headerBlock(_ message: [UInt8]) -> [UInt8] {
+    Array(message[..<MailPart.parse(message).body.startIndex])
+}
+
+/// Wraps `message` in an RFC 3464 bounce for `recipient`, returned as
+/// `type` (text/rfc822-headers: its header block only).
+func bounce(of message: [UInt8], type: String = "message/rfc822", recipient: String = "nobody@example.net") -> [UInt8] {
+    let returned = type == "text/rfc822-headers" ? headerBlock(message) : message
     let head = """
         Return-Path: <>
         From: MAILER-DAEMON@mx.example.net
@@ -141,7 +143,7 @@ func bounce(of message: [UInt8], type: String = "message/rfc822") -> [UInt8] {
 
         Reporting-MTA: dns; mx.example.net
 
-        Final-Recipient: rfc822; nobody@example.net
+        Final-Recipient: rfc822; \(recipient)
         Action: failed
         Status: 5.1.1
         Diagnostic-Code: smtp; 550 5.1.1 user unknown
@@ -182,4 +184,17 @@ extension Array where Element == UInt8 {
     }
 
     func contains(_ s: String) -> Bool { firstRange(of: Array(s.utf8)) != nil }
+
+    /// Every LF not already after a CR made CRLF (bare CRs are kept).
+    var crlf: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(count + count / 16)
+        var previous: UInt8 = 0
+        for b in self {
+            if b == 0x0A, previous != 0x0D { out.append(0x0D) }
+            out.append(b)
+            previous = b
+        }
+        return out
+    }
 }

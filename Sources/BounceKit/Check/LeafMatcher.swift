@@ -42,7 +42,11 @@ enum LeafMatcher {
             break
         }
         let extra = m.leaves.count > signed.count && !(signed.last?.isGroup ?? false)
-        if extra && !limited { return .failure(.bodyShape("it has more parts than were signed")) }
+        // Leaves read whole before a limit count like any other: more of
+        // them than were signed is a changed body, not a cut one.
+        if extra && (!limited || back.count > signed.count) {
+            return .failure(.bodyShape("it has more parts than were signed"))
+        }
         if verified == 0 && prefix == 0 {
             return .failure(
                 .bodyUnverifiable(limited ? "a parser limit was reached before any of it" : "it is cut short before any of it"))

@@ -142,11 +142,15 @@ public struct ProofVerifier {
 
     /// Every recipient the bounce names must be one the message went to: in
     /// To or Cc (bound by `h`), or, where bouncesign knew the envelope and
-    /// counted Bcc recipients (`r`), possibly one of those.
+    /// counted Bcc recipients (`r`), possibly one of those. A To or Cc field
+    /// that `h` does not bind (the message had none when it was signed) names
+    /// no one: a forger could add it.
     private func checkRecipients(
         _ m: ReturnedMessage, _ statement: Statement, _ named: [RecipientStatus], findings: inout ProofFindings
     ) -> FailReason? {
-        let visible = AddressList.visibleRecipients(m.header)
+        let bound = statement.headers?.names ?? []
+        let visible = Set(
+            ["to", "cc"].filter(bound.contains).flatMap { m.header.all($0) }.flatMap { AddressList.addresses($0.value) })
         let unseen = named.filter {
             !visible.contains($0.finalRecipient.asciiLowercased) && !visible.contains($0.originalRecipient.asciiLowercased)
         }
