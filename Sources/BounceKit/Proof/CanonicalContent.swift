@@ -16,7 +16,7 @@
 //    into lines at LF, CRLF or CR, trailing spaces and tabs removed, empty
 //    lines at the end dropped, each line followed by LF (LineNormalizer).
 // 4. A leaf's digest: SHA-256 of "bouncesign-leaf" NUL descriptor NUL
-//    SHA-256(content), cut to 128 bits. Checkpoint k (k = 0..7, at
+//    SHA-256(content), cut to 128 bits. Checkpoint k (k = 0..11, at
 //    4 KiB * 2^k below the content's length): the same with SHA-256 of the
 //    content's first 4 KiB * 2^k bytes.
 // 5. Leaves after the 31st are one group record: SHA-256 of
@@ -29,7 +29,7 @@
 public enum CanonicalContent {
     public static let name = "mime-leaves/2"
     /// Checkpoints per leaf, at most.
-    public static let maxCheckpoints = 8
+    public static let maxCheckpoints = 12
     /// Leaves listed one by one; the rest form one group.
     public static let maxListedLeaves = 31
 

@@ -2,10 +2,14 @@
 // (`r`), computed the same way by bouncesign and bouncecheck.
 //
 // `h` digest: for each bound name in order, for each field of that name in
-// the header in order, "name:value\n" (name lower case, value unfolded;
-// From, To and Cc without any white space, Subject and Date with white-space
-// runs made one space, trimmed); SHA-256 cut to 128 bits. Relays re-fold,
-// and sendmail joins folded To/Cc lines, with or without a space.
+// the header in order, "name:value\n", name lower case. Subject and Date:
+// the value unfolded, white-space runs made one space, trimmed. From, To
+// and Cc: the addresses only, in order, each as local-part@domain in lower
+// case with the domain cut to its last two labels, joined by ","; display
+// names, comments and white space are left out. Mail servers rewrite
+// address fields after signing (sendmail's masquerading turns
+// user@example.org into user@mail.example.org; it and Postfix re-fold and
+// re-quote), never Subject or Date. SHA-256 cut to 128 bits.
 
 extension HeaderBinding {
     /// The fields a statement binds, when the message has them.
@@ -25,14 +29,25 @@ extension HeaderBinding {
     static func digest(_ names: [String], _ header: Header) -> [UInt8] {
         let sha = SHA256()
         for name in names {
-            let separator: [UInt8] = ["from", "to", "cc"].contains(name) ? [] : [ASCII.space]
             for f in header.all(name) {
-                let words = f.unfoldedValue.split(whereSeparator: ASCII.isWhitespace)
-                sha.update(Array("\(name):".utf8) + Array(words.joined(separator: separator)) + [ASCII.lf])
+                let value: [UInt8]
+                if ["from", "to", "cc"].contains(name) {
+                    value = Array(AddressList.addresses(f.value).map(boundAddress).joined(separator: ",").utf8)
+                } else {
+                    value = Array(f.unfoldedValue.split(whereSeparator: ASCII.isWhitespace).joined(separator: [ASCII.space]))
+                }
+                sha.update(Array("\(name):".utf8) + value + [ASCII.lf])
             }
         }
         return Digest.short(sha.finish())
     }
+}
+
+/// An address as `h` binds it: the domain cut to its last two labels.
+private func boundAddress(_ address: String) -> String {
+    guard let at = address.lastIndex(of: "@") else { return address }
+    let labels = address[address.index(after: at)...].split(separator: ".")
+    return address[...at] + labels.suffix(2).joined(separator: ".")
 }
 
 /// Addresses in address-list fields (RFC 5322 §3.4), enough to compare

@@ -166,13 +166,13 @@ struct CanonicalContentTests {
         #expect(got == 3, "a proof pair below the top level: got \(got) leaves, want 3")
     }
 
-    @Test("checkpoint digests exist at 4 KiB times 4^k below the length, over the content up to there")
+    @Test("checkpoint digests exist at 4 KiB times 2^k below the length, over the content up to there")
     func checkpoints() {
         let line = Array(String(repeating: "x", count: 63).utf8) + [ASCII.lf]  // 64 canonical bytes
         let cases: [(String, Int, Int)] = [
-            ("one line", 1, 0), ("exactly 4 KiB", 64, 0), ("4 KiB + 64", 65, 1), ("exactly 16 KiB", 256, 1),
-            ("16 KiB + 64", 257, 2),
-            ("64 KiB + 64", 1_025, 3),
+            ("one line", 1, 0), ("exactly 4 KiB", 64, 0), ("4 KiB + 64", 65, 1), ("exactly 8 KiB", 128, 1),
+            ("8 KiB + 64", 129, 2), ("16 KiB + 64", 257, 3),
+            ("64 KiB + 64", 1_025, 5),
         ]
         for (name, lines, want) in cases {
             let content = Array([[UInt8]](repeating: line, count: lines).joined())

@@ -23,7 +23,7 @@ struct StatementTests {
                 timestamp: 1_800_000_000, nonce: "00", messageID: "<b@example.org>",
                 headers: HeaderBinding(names: ["from", "to", "subject"], digest: d2), hiddenRecipients: 2, shape: d1,
                 leaves: [
-                    LeafRecord(length: 20_000, digest: d1, checkpoints: [d2, d1]),
+                    LeafRecord(length: 20_000, digest: d1, checkpoints: [d2, d1, d2]),
                     LeafRecord(length: 0, digest: d2),
                     LeafRecord(length: 300, digest: d1, isGroup: true),
                 ])
@@ -116,11 +116,12 @@ struct StatementTests {
         }
     }
 
-    @Test("checkpoints sit at 4 KiB times 4^k below the length, at most six")
+    @Test("checkpoints sit at 4 KiB times 2^k below the length, at most twelve")
     func checkpointCounts() {
         let cases: [(String, Int, Int)] = [
-            ("empty", 0, 0), ("4 KiB", 4_096, 0), ("4 KiB + 1", 4_097, 1), ("16 KiB", 16_384, 1),
-            ("16 KiB + 1", 16_385, 2), ("64 KiB + 1", 65_537, 3), ("1 GiB", 1 << 30, 6),
+            ("empty", 0, 0), ("4 KiB", 4_096, 0), ("4 KiB + 1", 4_097, 1), ("8 KiB", 8_192, 1),
+            ("8 KiB + 1", 8_193, 2), ("16 KiB + 1", 16_385, 3), ("64 KiB + 1", 65_537, 5), ("8 MiB", 8 << 20, 11),
+            ("1 GiB", 1 << 30, 12),
         ]
         for (name, length, want) in cases {
             let got = CanonicalContent.checkpointCount(length: length)
