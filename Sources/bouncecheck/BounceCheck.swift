@@ -38,8 +38,17 @@ struct Run {
         do { settings = try Configuration.load(path: config ?? Configuration.defaultPath, required: config != nil) } catch {
             return fail("bouncecheck: \(error.description)", .config)
         }
+        // A bad value is a configuration error (78), as bouncecheck(1) says;
+        // only a malformed command line is a usage error (64).
         do { try applyFlags(to: &settings) } catch {
-            return fail("bouncecheck: \(error.description)", .usage)
+            return fail("bouncecheck: \(error.description)", .config)
+        }
+        if options.check {
+            let findings = SetupCheck(
+                config: settings, configPath: config ?? Configuration.defaultPath, now: Host.now, hostname: Host.name
+            ).checker()
+            for f in findings { print(f.line) }
+            return findings.contains { $0.level == .error } ? .config : .pass
         }
         guard !settings.trust.isEmpty else {
             return fail("bouncecheck: no trusted keys: set trust in \(config ?? Configuration.defaultPath) or give -t", .config)

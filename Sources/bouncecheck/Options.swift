@@ -11,13 +11,14 @@ struct Options {
     var requireBody = false
     var annotate = false
     var explain = false
+    var check = false
     var file: String?
     var help = false
     var version = false
 
     static let usage = """
         USAGE: bouncecheck [--config <file>] [--homedir <dir>] [--trust <fingerprint> ...] [--max-age <duration>] \
-        [--require-body] [--annotate] [--explain] [<file>]
+        [--require-body] [--annotate] [--explain] [--check] [<file>]
         """
 
     static let help = """
@@ -43,6 +44,8 @@ struct Options {
           --require-body          Fail bounces that do not return the whole body (by default a cut return passes on what it verified).
           -a, --annotate          Write the message with a Bounce-Check: header added; exit 0.
           --explain               Explain each step of the decision.
+          --check                 Check the set-up (config, GnuPG home, trusted keys; a test bounce where the
+                                  signing key is here) and exit 0 only when all is well.
           --version               Show the version.
           -h, --help              Show help information.
 
@@ -50,7 +53,7 @@ struct Options {
 
     static let scanner = OptionScanner(
         valued: ["-c", "--config", "--homedir", "-t", "--trust", "--max-age"],
-        flags: ["--require-body", "-a", "--annotate", "--explain", "-h", "--help", "--version"])
+        flags: ["--require-body", "-a", "--annotate", "--explain", "--check", "-h", "--help", "--version"])
 
     /// Parses the arguments; a mistake is a UsageError (exit 64).
     static func parse(_ arguments: [String]) throws(UsageError) -> Options {
@@ -64,6 +67,7 @@ struct Options {
             case .option("--require-body", _): o.requireBody = true
             case .option("-a", _), .option("--annotate", _): o.annotate = true
             case .option("--explain", _): o.explain = true
+            case .option("--check", _): o.check = true
             case .option("-h", _), .option("--help", _): o.help = true
             case .option("--version", _): o.version = true
             case .option(let name, _): throw UsageError("unknown option '\(name)'")  // not in `scanner`

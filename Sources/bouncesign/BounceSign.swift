@@ -10,6 +10,8 @@ struct BounceSign {
     var key: String?
     var onError: String?
     var generateKey = false
+    var force = false
+    var check = false
     var uid: String?
     /// The command to hand the signed message to (after "--").
     var command: [String] = []
@@ -43,6 +45,14 @@ struct BounceSign {
             throw fail("bouncesign: \(error.description); message left for retry", .tempFail)
         }
         if generateKey { return try generate(settings) }
+        if check {
+            let findings = SetupCheck(
+                config: settings, configPath: config ?? Configuration.defaultPath, now: Host.now, hostname: Host.name
+            ).signer()
+            for f in findings { print(f.line) }
+            if findings.contains(where: { $0.level == .error }) { throw Exit(code: ExitStatus.config.rawValue) }
+            return
+        }
         guard let fingerprint = settings.key else {
             throw fail(
                 "bouncesign: no signing key: set key in \(config ?? Configuration.defaultPath) or give -k (bouncesign --generate-key makes one); message left for retry",
@@ -118,6 +128,12 @@ struct BounceSign {
         do { try FileIO.makeDirectory(home, mode: 0o700) } catch {
             throw fail("bouncesign: cannot create GnuPG home \(home): \(error.reason)", .config)
         }
+        let existing = (try? GPGKeyring(setup: settings.gpgSetup).secretKeys()) ?? []
+        if let first = existing.first, !force {
+            throw fail(
+                "bouncesign: \(home) already holds secret key \(first); use it (key \(first)) or add --force to make another",
+                .config)
+        }
         let id = uid ?? "bouncesign <postmaster@\(Host.name)>"
         let fpr: String
         do { fpr = try KeyGenerator.generate(setup: settings.gpgSetup, uid: id) } catch {
@@ -127,10 +143,17 @@ struct BounceSign {
         // keyring must be readable; the secret key stays in private-keys-v1.d (0700).
         chmod(home, 0o755)
         chmod(home + "/pubring.kbx", 0o644)
+        let revocation = home + "/openpgp-revocs.d/" + fpr + ".rev"
         print(
             """
             # Signing key \(fpr) (\(id)) created in \(home).
             # The public keyring is readable by all (for bouncecheck); the secret key is not.
+            # Revocation certificate: \(revocation)
+            #   back it up off this machine; it withdraws the key if it is ever stolen.
+            # On each machine that checks bounces, import the public key:
+            #   gpg --homedir \(home) --export --armor \(fpr) > bouncesign-key.asc   (here)
+            #   gpg --homedir \(home) --import bouncesign-key.asc                     (there)
+            # and give it the trust line below. Then run: bouncesign --check
             # Put these lines in \(config ?? Configuration.defaultPath):
             homedir \(home)
             key \(fpr)

@@ -6,7 +6,7 @@ import Glibc
 extension BounceSign {
     static let usage = """
         USAGE: bouncesign [--config <file>] [--homedir <dir>] [--key <fingerprint>] [--on-error <policy>] \
-        [--generate-key] [--uid <uid>] [-- <command> ...]
+        [--generate-key [--force]] [--uid <uid>] [--check] [-- <command> ...]
         """
 
     static let help = """
@@ -30,6 +30,9 @@ extension BounceSign {
                                   warning).
           --generate-key          Create a signing key in --homedir and print the config lines for it.
           --uid <uid>             User ID of the key made by --generate-key.
+          --force                 With --generate-key: make a key even if the home already has a secret key.
+          --check                 Check the set-up (config, GnuPG home, signing key, trust; sign a test message and
+                                  verify a bounce of it) and exit 0 only when all is well.
           --version               Show the version.
           -h, --help              Show help information.
 
@@ -37,7 +40,7 @@ extension BounceSign {
 
     static let scanner = OptionScanner(
         valued: ["-c", "--config", "--homedir", "-k", "--key", "--on-error", "--uid"],
-        flags: ["--generate-key", "-h", "--help", "--version"])
+        flags: ["--generate-key", "--force", "--check", "-h", "--help", "--version"])
 
     /// Parses the arguments; --help and --version answer and exit here.
     static func parse(_ arguments: [String]) throws(UsageError) -> BounceSign {
@@ -50,6 +53,8 @@ extension BounceSign {
             case .option("--on-error", let v): o.onError = v
             case .option("--uid", let v): o.uid = v
             case .option("--generate-key", _): o.generateKey = true
+            case .option("--force", _): o.force = true
+            case .option("--check", _): o.check = true
             case .option("-h", _), .option("--help", _):
                 print(help, terminator: "")
                 exit(0)

@@ -73,7 +73,7 @@ struct GPGSpeedTests {
     }
 
     private func generateKey(home: String, uid: String) throws -> String {
-        let out = try bouncesign(["--generate-key", "--homedir", home, "--uid", uid])
+        let out = try bouncesign(["--generate-key", "--force", "--homedir", home, "--uid", uid])
         guard out.status == 0, let line = out.text.split(separator: "\n").first(where: { $0.hasPrefix("key ") }) else {
             throw TestFailure("generate-key failed: \(out.stderr)")
         }

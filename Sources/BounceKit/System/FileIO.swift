@@ -114,6 +114,13 @@ public enum FileIO {
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Failure) { try writeAll(fd, bytes[...]) }
 
     /// Creates a directory (and its parents) with the given mode.
+    /// The permission bits of `path`, or nil if it cannot be examined.
+    public static func mode(of path: String) -> mode_t? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return st.st_mode & 0o7777
+    }
+
     public static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws(Failure) {
         var prefix = ""
         for component in path.split(separator: "/") {
