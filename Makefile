@@ -6,6 +6,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/bouncesign
+SYSCONFDIR ?= /etc
 SWIFT   ?= swift
 SWIFTFLAGS ?= -c release -Xswiftc -static-stdlib --disable-local-rpath
 SECONDS ?= 60
@@ -50,15 +52,29 @@ fuzz: deps
 	sh scripts/fuzz.sh $(SECONDS)
 
 install: build
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(SYSCONFDIR)
 	install -m 755 $(BIN)/bouncesign $(BIN)/bouncecheck $(DESTDIR)$(BINDIR)/
 	install -m 644 man/bouncesign.1 man/bouncecheck.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/bouncesign.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	for f in examples/*; do \
+	  if [ -x "$$f" ]; then m=755; else m=644; fi; install -m $$m "$$f" $(DESTDIR)$(DOCDIR)/examples/; \
+	done
+	@# The sample settings only where there are none: never over an admin's file.
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/bouncesign.conf ]; then \
+	  echo "$(DESTDIR)$(SYSCONFDIR)/bouncesign.conf exists: left as it is (sample in $(DOCDIR)/examples)"; \
+	else \
+	  echo "install -m 644 examples/bouncesign.conf $(DESTDIR)$(SYSCONFDIR)/bouncesign.conf"; \
+	  install -m 644 examples/bouncesign.conf $(DESTDIR)$(SYSCONFDIR)/bouncesign.conf; \
+	fi
 
+# Leaves $(SYSCONFDIR)/bouncesign.conf: it holds the admin's settings by now.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bouncesign $(DESTDIR)$(BINDIR)/bouncecheck
 	rm -f $(DESTDIR)$(MANDIR)/man1/bouncesign.1 $(DESTDIR)$(MANDIR)/man1/bouncecheck.1
 	rm -f $(DESTDIR)$(MANDIR)/man5/bouncesign.conf.5
+	rm -rf $(DESTDIR)$(DOCDIR)/examples
+	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
 	$(SWIFT) package clean
