@@ -17,7 +17,7 @@ SECONDS ?= 60
 DEBS = libgpgme-dev libgcrypt20-dev gnupg gpg-agent procmail mandoc
 BIN  = $(shell $(SWIFT) build $(SWIFTFLAGS) --show-bin-path 2>/dev/null)
 
-.PHONY: all build deps test check demo bench fuzz install uninstall clean
+.PHONY: all build deps test check demo bench fuzz install uninstall deb clean
 
 all: build
 
@@ -76,6 +76,12 @@ uninstall:
 	rm -rf $(DESTDIR)$(DOCDIR)/examples
 	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
+# dist/bouncesign_VERSION_ARCH.deb from the release build (scripts/make-deb.sh;
+# lintian checks it when installed).
+deb: build
+	@dpkg-query -W -f='$${Status}\n' dpkg-dev 2>/dev/null | grep -q 'ok installed' || $(MAKE) --no-print-directory deps DEBS=dpkg-dev
+	BIN=$(BIN) sh scripts/make-deb.sh
+
 clean:
 	$(SWIFT) package clean
-	rm -rf .build
+	rm -rf .build dist
