@@ -3,7 +3,7 @@
 # the programs in $BIN (a -static-stdlib release build: `make deb` runs it after
 # `make build`), the manual pages, examples/ and packaging/debian/.
 #
-# Plain dpkg-deb from a staging tree (dist/stage/root), no debhelper: the
+# Plain dpkg-deb from a staging tree (dist/stage/root, removed after), no debhelper: the
 # package is two programs and documentation. What debhelper would do is done
 # here by hand: strip (dh_strip), gzip -9n the manual pages and the changelog
 # (dh_installman, dh_installchangelogs), mark /etc/bouncesign.conf a conffile,
@@ -95,6 +95,7 @@ find "$root" -exec touch -h -d "@$epoch" {} +
 
 out=$dist/bouncesign_${version}_${arch}.deb
 SOURCE_DATE_EPOCH=$epoch dpkg-deb --root-owner-group -Zxz --build "$root" "$out" >/dev/null
+rm -rf "$stage"
 echo "make-deb.sh: $out ($(du -k "$out" | cut -f1) KiB)"
 echo "  Depends: $shlibs, $DLOPENED"
 
