@@ -61,9 +61,8 @@ install: build
 	install -m 755 $(BIN)/bouncesign $(BIN)/bouncecheck $(DESTDIR)$(BINDIR)/
 	install -m 644 man/bouncesign.1 man/bouncecheck.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/bouncesign.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	for f in examples/*; do \
-	  if [ -x "$$f" ]; then m=755; else m=644; fi; install -m $$m "$$f" $(DESTDIR)$(DOCDIR)/examples/; \
-	done
+	cp -R examples/. $(DESTDIR)$(DOCDIR)/examples/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DOCDIR)/examples
 	@# The sample settings only where there are none: never over an admin's file.
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/bouncesign.conf ]; then \
 	  echo "$(DESTDIR)$(SYSCONFDIR)/bouncesign.conf exists: left as it is (sample in $(DOCDIR)/examples)"; \

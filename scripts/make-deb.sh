@@ -66,9 +66,9 @@ done
 for m in bouncesign.1 bouncecheck.1; do gzip -9n < "$repo/man/$m" > "$root/usr/share/man/man1/$m.gz"; done
 gzip -9n < "$repo/man/bouncesign.conf.5" > "$root/usr/share/man/man5/bouncesign.conf.5.gz"
 install -m 644 "$repo/examples/bouncesign.conf" "$root/etc/bouncesign.conf"
-for f in "$repo"/examples/*; do
-    if [ -x "$f" ]; then install -m 755 "$f" "$doc/examples/"; else install -m 644 "$f" "$doc/examples/"; fi
-done
+# examples/ as it is, subdirectories too; scripts 0755, everything else 0644.
+cp -R "$repo/examples/." "$doc/examples/"
+chmod -R u=rwX,go=rX "$doc/examples"
 install -m 644 "$deb/copyright" "$doc/copyright"
 gzip -9n < "$deb/changelog" > "$doc/changelog.gz"
 if [ -s "$deb/lintian-overrides" ]; then
