@@ -1,11 +1,11 @@
 // FileIO: the few file-system helpers the programs share.
 import Testing
 
+@testable import BounceKit
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import BounceKit
 
 @Suite("FileIO")
 struct FileIOTests {
@@ -20,7 +20,9 @@ struct FileIOTests {
         for (path, want) in [(base + "/etc", 0o755), (base + "/etc/bouncesign", 0o755), (base + "/etc/bouncesign/gnupg", 0o700)] {
             var st = stat()
             #expect(stat(path, &st) == 0, "\(path): missing")
-            #expect(Int(st.st_mode & 0o777) == want, "\(path): got \(String(st.st_mode & 0o777, radix: 8)), want \(String(want, radix: 8))")
+            #expect(
+                Int(st.st_mode & 0o777) == want,
+                "\(path): got \(String(st.st_mode & 0o777, radix: 8)), want \(String(want, radix: 8))")
         }
         // An existing directory is left as it is.
         try FileIO.makeDirectory(base + "/etc/bouncesign/gnupg", mode: 0o750)
