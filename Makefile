@@ -6,6 +6,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/bouncesign
+SYSCONFDIR ?= /etc
 SWIFT   ?= swift
 SWIFTFLAGS ?= -c release -Xswiftc -static-stdlib --disable-local-rpath
 SECONDS ?= 60
@@ -14,8 +16,12 @@ SECONDS ?= 60
 # recommendation, hence --no-install-recommends).
 DEBS = libgpgme-dev libgcrypt20-dev gnupg gpg-agent procmail mandoc
 BIN  = $(shell $(SWIFT) build $(SWIFTFLAGS) --show-bin-path 2>/dev/null)
+# make deb: what it needs beyond DEBS, and the package it writes.
+DEB_DEBS ?= dpkg-dev
+VERSION = $(shell sed -n 's/.*static let string = "\(.*\)".*/\1/p' Sources/BounceKit/Version.swift)
+DEB  = dist/bouncesign_$(VERSION)_$(shell dpkg --print-architecture).deb
 
-.PHONY: all build deps test check demo bench fuzz install uninstall clean
+.PHONY: all build deps test check demo bench fuzz install uninstall deb clean
 
 all: build
 
@@ -50,16 +56,35 @@ fuzz: deps
 	sh scripts/fuzz.sh $(SECONDS)
 
 install: build
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(SYSCONFDIR)
 	install -m 755 $(BIN)/bouncesign $(BIN)/bouncecheck $(DESTDIR)$(BINDIR)/
 	install -m 644 man/bouncesign.1 man/bouncecheck.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/bouncesign.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	cp -R examples/. $(DESTDIR)$(DOCDIR)/examples/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(DOCDIR)/examples
+	@# The sample settings only where there are none: never over an admin's file.
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/bouncesign.conf ]; then \
+	  echo "$(DESTDIR)$(SYSCONFDIR)/bouncesign.conf exists: left as it is (sample in $(DOCDIR)/examples)"; \
+	else \
+	  echo "install -m 644 examples/bouncesign.conf $(DESTDIR)$(SYSCONFDIR)/bouncesign.conf"; \
+	  install -m 644 examples/bouncesign.conf $(DESTDIR)$(SYSCONFDIR)/bouncesign.conf; \
+	fi
 
+# Leaves $(SYSCONFDIR)/bouncesign.conf: it holds the admin's settings by now.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bouncesign $(DESTDIR)$(BINDIR)/bouncecheck
 	rm -f $(DESTDIR)$(MANDIR)/man1/bouncesign.1 $(DESTDIR)$(MANDIR)/man1/bouncecheck.1
 	rm -f $(DESTDIR)$(MANDIR)/man5/bouncesign.conf.5
+	rm -rf $(DESTDIR)$(DOCDIR)/examples
+	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+
+# $(DEB) from the release build (scripts/make-deb.sh); lintian checks it when
+# installed (DEB_DEBS="dpkg-dev lintian" installs it; LINTIAN=no skips it).
+deb: build
+	@$(MAKE) --no-print-directory deps DEBS="$(DEB_DEBS)"
+	BIN=$(BIN) sh scripts/make-deb.sh
 
 clean:
 	$(SWIFT) package clean
-	rm -rf .build
+	rm -rf .build dist

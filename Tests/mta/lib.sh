@@ -303,3 +303,41 @@ mta_lock() {
     exec 9>"$MTA_CACHE/$1.lock"
     flock -w 600 9 || die "could not lock $MTA_CACHE/$1.lock"
 }
+
+# ---- building chroots (mta-setup; Tests/pkg/deb-test uses these too) ----
+
+# The host package mmdebstrap, installed with apt when missing; exit 77 if it cannot be.
+mta_need_mmdebstrap() {
+    command -v mmdebstrap >/dev/null && return 0
+    log "$(basename "$0"): installing mmdebstrap (host package, builds the chroots)"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap >/tmp/mta-setup-apt.$$ 2>&1; then
+        apt-get update -q >>/tmp/mta-setup-apt.$$ 2>&1
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends mmdebstrap >>/tmp/mta-setup-apt.$$ 2>&1 \
+            || { tail -5 /tmp/mta-setup-apt.$$ >&2; rm -f /tmp/mta-setup-apt.$$; unavailable "cannot install mmdebstrap with apt-get"; }
+    fi
+    rm -f /tmp/mta-setup-apt.$$
+}
+
+# Debian mirrors: from BOUNCESIGN_DEBIAN_MIRROR / _SECURITY_MIRROR, else apt's
+# sources, else deb.debian.org. Sets MTA_MIRROR and MTA_SECMIRROR.
+mta_mirror_of() {  # $1 = path suffix: debian or debian-security
+    grep -hoE '(https?://[^ ]+/'"$1"')/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+        /etc/apt/sources.list.d/*.sources 2>/dev/null | head -n1 | tr -d ' ' | sed 's:/$::'
+}
+mta_mirrors() {
+    MTA_MIRROR=${BOUNCESIGN_DEBIAN_MIRROR:-$(mta_mirror_of debian)}
+    MTA_MIRROR=${MTA_MIRROR:-http://deb.debian.org/debian}
+    MTA_SECMIRROR=${BOUNCESIGN_DEBIAN_SECURITY_MIRROR:-$(mta_mirror_of debian-security)}
+    MTA_SECMIRROR=${MTA_SECMIRROR:-http://deb.debian.org/debian-security}
+}
+
+# Remove a chroot tree, refusing one that still has something mounted in it.
+mta_safe_rm() {
+    local d; d=$(readlink -f "$1")
+    [ -e "$d" ] || return 0
+    if awk '{print $2}' /proc/mounts | grep -q "^$d/"; then
+        awk '{print $2}' /proc/mounts | grep "^$d/" | sort -r | while read -r m; do umount "$m" 2>/dev/null || umount -l "$m"; done
+    fi
+    awk '{print $2}' /proc/mounts | grep -q "^$d/" && die "$d still has mounts; not removing it"
+    rm -rf --one-file-system "$d"
+}

@@ -113,7 +113,6 @@ public enum FileIO {
 
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Failure) { try writeAll(fd, bytes[...]) }
 
-    /// Creates a directory (and its parents) with the given mode.
     /// The permission bits of `path`, or nil if it cannot be examined.
     public static func mode(of path: String) -> mode_t? {
         var st = stat()
@@ -121,11 +120,17 @@ public enum FileIO {
         return st.st_mode & 0o7777
     }
 
+    /// Creates a directory with the given mode, and its missing parents as
+    /// `mkdir -p` does (0755 less the umask): a private GnuPG home under a new
+    /// /etc/bouncesign must not make that parent private too, or no mail user
+    /// can reach the public keyring in it.
     public static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws(Failure) {
         var prefix = ""
-        for component in path.split(separator: "/") {
+        let components = path.split(separator: "/")
+        for (i, component) in components.enumerated() {
             prefix += "/" + component
-            if mkdir(prefix, mode) != 0 && errno != EEXIST { throw lastError() }
+            let m: mode_t = i == components.count - 1 ? mode : 0o755
+            if mkdir(prefix, m) != 0 && errno != EEXIST { throw lastError() }
         }
     }
 }
