@@ -40,6 +40,8 @@ test: deps
 	$(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	Tests/mta/real-bounces .build/debug
 	Tests/mta/outbound .build/debug
+	Tests/mda/recipes .build/debug
+	$(MAKE) --no-print-directory deb DEB_DEBS="dpkg-dev lintian" && Tests/pkg/deb-test $(DEB)
 	mandoc -Tlint -Wwarning man/*.1 man/*.5
 
 check: test
