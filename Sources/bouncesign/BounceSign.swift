@@ -62,7 +62,9 @@ struct BounceSign {
         do { source = try MessageSource(fd: 0, spoolDirectory: Host.temporaryDirectory) } catch {
             throw fail("bouncesign: \(error.reason); message left for retry", .tempFail)
         }
-        let signer = MessageSigner(signer: GPGSigner(setup: settings.gpgSetup, fingerprint: fingerprint), hostname: Host.name)
+        let signer = MessageSigner(
+            signer: GPGSigner(setup: settings.gpgSetup, fingerprint: fingerprint), hostname: Host.name,
+            placement: settings.proof)
         let signed: PreparedMessage?
         do {
             let prepared = try signer.prepare(

@@ -102,11 +102,17 @@ struct ReturnedMessageReader: MIMEScanVisitor {
         if line.content.contains(where: { !ASCII.isWhitespace($0) }) { result.bodyCameBack = true }
     }
 
-    /// The message as read, once the scanner has finished.
-    func finished(closed scannerSawClose: Bool) -> ReturnedMessage {
+    /// The message as read, once the scanner has finished. `containerEnded`:
+    /// the part (or text) that held it ended where it should, not cut short;
+    /// a message that is one leaf (a header-only proof) is whole only then.
+    func finished(closed scannerSawClose: Bool, containerEnded: Bool) -> ReturnedMessage {
         var r = result
         r.closed = r.closed && scannerSawClose
-        let content = collector.contentLeaves
+        var content = collector.contentLeaves
+        if content.count == 1, content[0].ordinal == 0 {
+            content[0].complete = containerEnded
+            r.closed = containerEnded
+        }
         r.leaves = content
         // A limit counted leaves among all of them: count content leaves only.
         if let n = r.leavesBeforeLimit { r.leavesBeforeLimit = content.filter { $0.ordinal < ordinalOfLeaf(n) }.count }
@@ -128,8 +134,8 @@ struct ReturnedMessageReader: MIMEScanVisitor {
 
 extension ReturnedMessage {
     /// Reads a returned original held in memory (text pasted inline).
-    static func read(_ bytes: ArraySlice<UInt8>, limits: Limits, limitBefore: Bool = false) -> ReturnedMessage {
+    static func read(_ bytes: ArraySlice<UInt8>, limits: Limits, limitBefore: Bool = false, whole: Bool = true) -> ReturnedMessage {
         let scanner = MIMEScanner.scan(bytes, visitor: ReturnedMessageReader(limitBefore: limitBefore), limits: limits)
-        return scanner.visitor.finished(closed: !scanner.messageIsUnclosed)
+        return scanner.visitor.finished(closed: !scanner.messageIsUnclosed, containerEnded: whole)
     }
 }

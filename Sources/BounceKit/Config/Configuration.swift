@@ -26,6 +26,16 @@ public struct Configuration: Sendable, Equatable {
     public var requireBody = false
     /// What bouncesign does when it cannot sign.
     public var onError = OnError.tempfail
+    /// Where bouncesign puts the proof.
+    public var proof = ProofPlacement.parts
+
+    /// Where the proof goes.
+    public enum ProofPlacement: String, Sendable {
+        /// The statement and clearsign parts appended, and the header (DESIGN.md).
+        case parts
+        /// The Bounce-Signature header only; the body is left byte for byte.
+        case header
+    }
 
     /// bouncesign's policy when signing fails.
     public enum OnError: String, Sendable {
@@ -99,6 +109,9 @@ public struct Configuration: Sendable, Equatable {
         case "require-body":
             try need(["yes", "no"].contains(value), "yes or no")
             requireBody = value == "yes"
+        case "proof":
+            try need(ProofPlacement(rawValue: value) != nil, "parts or header")
+            proof = ProofPlacement(rawValue: value) ?? proof
         case "on-error":
             try need(OnError(rawValue: value) != nil, "tempfail or pass")
             onError = OnError(rawValue: value) ?? onError

@@ -90,7 +90,9 @@ public enum BounceClassifier {
         where entity.isLeaf && entity.original == nil && (entity.contentType.type == "text" || entity === outline.root) {
             guard let block = InlineOriginal.find(in: entity.text[...]) else { continue }
             let where_ = entity === outline.root ? "body" : "\(entity.contentType.mediaType) part"
-            found.append((ReturnedMessage.read(block, limits: outline.limits), "text pasted into the \(where_)", true))
+            // Text kept up to the limit may have been cut there.
+            let whole = entity.text.count < outline.limits.maxKeptText
+            found.append((ReturnedMessage.read(block, limits: outline.limits, whole: whole), "text pasted into the \(where_)", true))
         }
         // Last resort, for parts whose boundary does not match: any header
         // block in a multipart's text, or in the status part that a part

@@ -224,6 +224,6 @@ struct OriginalFeed {
         if var d = decoder { d.finish(cutByDelimiter: cutByDelimiter) { take($0) } }
         flush()
         scanner.finish()
-        return scanner.visitor.finished(closed: !scanner.messageIsUnclosed)
+        return scanner.visitor.finished(closed: !scanner.messageIsUnclosed, containerEnded: cutByDelimiter)
     }
 }

@@ -86,6 +86,10 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
         if defects.insert(d).inserted || d.isLimit { visitor.defect(d) }
     }
 
+    /// Input bytes of the message's own header block, blank line included:
+    /// where its body starts (bouncesign copies the body from there as it is).
+    private(set) var messageHeaderLength = 0
+
     /// The message is a multipart whose closing delimiter never came: cut short.
     private(set) var messageIsUnclosed = false
 
@@ -183,6 +187,9 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
         let top = frames.count - 1
         let step =
             line.continues ? .bodyStartsHere(.tooLarge) : frames[top].reader.step(line.content, inputLength: line.inputLength)
+        if frames[top].ordinal == 0, step != .bodyStartsHere(.tooLarge), step != .bodyStartsHere(.malformedLine) {
+            messageHeaderLength += line.inputLength
+        }
         switch step {
         case .skipped, .continuation, .field:
             let start = frames[top].rawHeader.count

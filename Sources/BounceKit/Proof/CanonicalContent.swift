@@ -124,7 +124,7 @@ struct ReadLeaf {
     /// was cut short (what was written before the end was reached).
     let sureLength: Int
     /// Ended by a delimiter line of an enclosing multipart: not cut short.
-    let complete: Bool
+    var complete: Bool
 
     var digest: [UInt8] { CanonicalContent.leafDigest(descriptor: descriptor, content: contentHash) }
 

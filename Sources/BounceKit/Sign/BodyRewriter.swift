@@ -21,6 +21,9 @@ struct RewritePlan {
     /// proof, replaced by the new one; every other part is kept.
     var replacedProof: Set<Int>
     var textIsUTF8: Bool
+    /// Header-only proof: the input's body is copied from this offset as it
+    /// is (nothing else here applies).
+    var bodyOffset: Int? = nil
     /// The proof parts and the closing delimiter.
     var tail: [UInt8]
 }

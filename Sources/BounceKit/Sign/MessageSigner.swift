@@ -27,6 +27,17 @@ public struct PreparedMessage {
     /// Writes the signed message: the new header, then the body read again.
     public func write(to out: MailOutput) throws(FileIO.Failure) {
         out.write(head)
+        if let skip = plan.bodyOffset {
+            // Header-only proof: the body exactly as it came.
+            var left = skip
+            try source.read { chunk in
+                let n = Swift.min(left, chunk.count)
+                left -= n
+                if n < chunk.count { out.write(UnsafeBufferPointer(rebasing: chunk[n...])) }
+            }
+            try out.flush()
+            return
+        }
         var scanner = MIMEScanner(visitor: BodyRewriter(plan: plan, out: out), limits: limits)
         try source.read { scanner.feed($0) }
         scanner.finish()
@@ -46,11 +57,17 @@ public struct MessageSigner {
     public let signer: any StatementSigning
     public let hostname: String
     public let limits: Limits
+    /// Parts and header (the default), or the header alone.
+    public let placement: Configuration.ProofPlacement
 
-    public init(signer: any StatementSigning, hostname: String, limits: Limits = .standard) {
+    public init(
+        signer: any StatementSigning, hostname: String, limits: Limits = .standard,
+        placement: Configuration.ProofPlacement = .parts
+    ) {
         self.signer = signer
         self.hostname = hostname
         self.limits = limits
+        self.placement = placement
     }
 
     /// Reads the message, hashes it and signs the statement; nothing is
@@ -63,7 +80,11 @@ public struct MessageSigner {
         scanner.finish()
         let survey = scanner.visitor.survey
         guard let message = survey.message else { throw .input(.failed("no message")) }  // begun at the first line
-        if let risk = ContentRisk.of(scanner.defects, longHeaderLine: survey.longHeaderLine) ?? survey.risk {
+        // Header-only: nothing in the body is rewritten, so only the header's
+        // limits can stand in the way.
+        if let risk = ContentRisk.of(scanner.defects, longHeaderLine: survey.longHeaderLine)
+            ?? (placement == .parts ? survey.risk : nil)
+        {
             throw .wouldChangeContent(risk)
         }
         let (messageID, addedID) = try messageID(of: message.header, now: now)
@@ -71,8 +92,9 @@ public struct MessageSigner {
         // 96 random bits: a message cannot hold the boundary by chance.
         let boundary = mixed ? String(decoding: message.boundary, as: UTF8.self) : "=_bs_\(Crypto.randomBytes(12).hex)"
 
+        let headerOnly = placement == .header
         var leaves = scanner.visitor.content.contentLeaves
-        let untypedText = message.header.first("Content-Type") == nil && survey.rewrite.contains(0)
+        let untypedText = !headerOnly && message.header.first("Content-Type") == nil && survey.rewrite.contains(0)
         if untypedText, let i = leaves.firstIndex(where: { $0.ordinal == 0 }) {
             // BodyRewriter gives such a message the Content-Type it will carry.
             let added = Header(fields: [HeaderField(name: "Content-Type", value: Self.untypedContentType(survey))])
@@ -92,8 +114,20 @@ public struct MessageSigner {
         let head = MailOutput()
         head.write(ProofHeader.field(signed).raw)
         head.newline()
-        for f in message.header.fields where !f.is(ProofNames.header) && (mixed || !Self.isContentField(f)) {
+        for f in message.header.fields where !f.is(ProofNames.header) && (mixed || headerOnly || !Self.isContentField(f)) {
             Self.write(f, to: head)
+        }
+        if headerOnly {
+            if addedID { head.write("Message-ID: \(messageID)\n") }
+            // The blank line, if the header had one; then the body as it came.
+            if message.rawHeader.last == ASCII.lf, message.rawHeader.dropLast().last == ASCII.lf || message.rawHeader.count == 1 {
+                head.newline()
+            }
+            var plan = RewritePlan(
+                mixed: mixed, boundary: boundary, rewrite: [], exact: [], replacedProof: [], textIsUTF8: true, tail: [])
+            plan.bodyOffset = scanner.messageHeaderLength
+            return PreparedMessage(
+                statement: statement, addedMessageID: addedID, source: source, head: head.bytes, plan: plan, limits: limits)
         }
         if message.header.first("MIME-Version") == nil { head.write("MIME-Version: 1.0\n") }
         if addedID { head.write("Message-ID: \(messageID)\n") }
