@@ -35,7 +35,7 @@ public enum BounceClassifier {
         let statusPart = entities.first {
             ["message/delivery-status", "message/global-delivery-status"].contains($0.contentType.mediaType)
         }
-        let recipients = statusPart.map { DeliveryStatusParser.recipients($0.text[...]) } ?? []
+        let recipients = statusPart.map { DeliveryStatusParser.recipients($0.text[...], limits: outline.limits) } ?? []
         let h = root.header
         if statusPart != nil || root.contentType.mediaType == "multipart/report" {
             var kind = kind(of: recipients)

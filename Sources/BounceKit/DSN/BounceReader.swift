@@ -98,12 +98,12 @@ struct BounceReader: MIMEScanVisitor {
             o.capture = BodyDecoder(e.encoding)
         }
         if e.isMultipart { o.capture = BodyDecoder(.sevenBit) }  // the preamble, if no part comes
-        if originals < 16, !e.isMultipart,
+        if originals < limits.maxOriginals, !e.isMultipart,
             ["message/rfc822", "message/global", "message/partial"].contains(type) || returnedHeaderTypes.contains(type)
         {
             originals += 1
             o.original = OriginalFeed(decoding: e.encoding, limits: limits, limitBefore: limitHit)
-        } else if originals < 16, e.ordinal > 0, e.header.first("Message-ID") != nil || e.header.first("Received") != nil {
+        } else if originals < limits.maxOriginals, e.ordinal > 0, e.header.first("Message-ID") != nil || e.header.first("Received") != nil {
             originals += 1
             var feed = OriginalFeed(decoding: nil, limits: limits, limitBefore: limitHit)
             feed.raw(e.rawHeader)

@@ -25,11 +25,11 @@ public struct RecipientStatus: Sendable, Equatable {
 
 /// Parses the per-recipient groups of a delivery-status body.
 public enum DeliveryStatusParser {
-    public static func recipients(_ body: ArraySlice<UInt8>) -> [RecipientStatus] {
+    public static func recipients(_ body: ArraySlice<UInt8>, limits: Limits = .standard) -> [RecipientStatus] {
         var out: [RecipientStatus] = []
         var pos = body.startIndex
         var guardCount = 0
-        while pos < body.endIndex, guardCount < 1_000 {
+        while pos < body.endIndex, guardCount < limits.maxStatusGroups {
             guardCount += 1
             // Skip blank lines between groups.
             while let line = body.line(at: pos), body.trimmed(line.content).isEmpty { pos = line.next }

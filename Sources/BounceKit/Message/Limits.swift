@@ -19,6 +19,14 @@ public struct Limits: Sendable {
     public var maxKeptTextTotal = 8 << 20
     /// Boundary parameter length (RFC 2046 §5.1.1 allows 70).
     public var maxBoundaryLength = 200
+    /// Parts of one bounce read as possible returned originals.
+    public var maxOriginals = 16
+    /// Recipient groups read from one delivery-status part.
+    public var maxStatusGroups = 1_000
+
+    /// Bytes of one line taken at once: room for the longest header line.
+    /// A longer line comes in pieces, never a delimiter or header line.
+    public var maxLine: Int { maxHeaderBytes + 1024 }
 
     public init() {}
 

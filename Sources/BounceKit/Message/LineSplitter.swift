@@ -44,7 +44,7 @@ struct LinePiece {
 /// Splits a stream of chunks into lines ending in LF, CRLF or CR.
 struct LineSplitter {
     /// The longest piece handed out: room for a header block's longest line.
-    static let maxLine = Limits.standard.maxHeaderBytes + 1024
+    static let maxLine = Limits.standard.maxLine
 
     private var carry: [UInt8] = []
     /// The line in `carry` ended with the last chunk's last byte, a CR.
