@@ -39,6 +39,7 @@ public func LLVMFuzzerInitialize(
     selfCheck()
     breakLeafCheck = env("FUZZ_BREAK") == "leaf-check"
     debugExplain = env("FUZZ_DEBUG") == "1"
+    noChunkOracle = env("FUZZ_NO_CHUNKS") == "1"
     atexit { FileIO.printError("fuzz: \(counts.line)") }
     return 0
 }

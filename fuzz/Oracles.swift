@@ -43,6 +43,7 @@ nonisolated(unsafe) var counts = OracleCounts()
 nonisolated(unsafe) var breakLeafCheck = false
 /// FUZZ_DEBUG=1: print the checker's --explain account of every input.
 nonisolated(unsafe) var debugExplain = false
+nonisolated(unsafe) var noChunkOracle = false
 
 func fuzzFail(_ message: String) -> Never {
     FileIO.printError("fuzz: FINDING: \(message)")
@@ -85,6 +86,7 @@ func checkerOracles(_ input: [UInt8]) {
         }
     default: break
     }
+    if noChunkOracle { return }
     let chunk = chunkSize(input)
     let streamed = streamedCheck(input, chunk: chunk)
     if streamed.verdict != result.verdict {

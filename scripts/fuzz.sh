@@ -32,7 +32,7 @@ build() {
   bin=$out/fuzz-$1
   case $1 in
     asan) sanitize=fuzzer,address ;;
-    fast) sanitize=fuzzer ;;
+    fast) sanitize="fuzzer -sanitize-coverage=edge,inline-8bit-counters,pc-table" ;;
   esac
   if [ -x "$bin" ] && [ -z "$(find Sources/BounceKit fuzz -name '*.swift' -newer "$bin" | head -1)" ]; then
     return 0
