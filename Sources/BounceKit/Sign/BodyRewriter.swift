@@ -10,6 +10,8 @@ struct RewritePlan {
     var boundary: String
     var rewrite: Set<Int>
     var textIsUTF8: Bool
+    /// Ordinals of the proof parts an earlier signing appended (left out).
+    var oldProof: Set<Int>
     /// The proof parts and the closing delimiter.
     var tail: [UInt8]
 }
@@ -47,7 +49,7 @@ struct BodyRewriter: MIMEScanVisitor {
             out.write(e.rawHeader)
             modes.append(.copy(root: false))
         case .multipart(let boundary, let written, let closed, let top):
-            if top && e.isTopLevelProofPart {
+            if top && plan.oldProof.contains(e.ordinal) {
                 modes.append(.skip)
                 return
             }
