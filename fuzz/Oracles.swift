@@ -263,7 +263,10 @@ func signerOracles(_ input: [UInt8]) {
         let same = a.mediaType.hasPrefix("text/") ? Canonical.lineEnds(a.content) == Canonical.lineEnds(b.content) : a.content == b.content
         if !same { fuzzFail("bouncesign changed the decoded content of part \(i + 1) (\(a.mediaType))") }
     }
-    // Round trip: bounced back whole, it passes with the body verified.
+    // Round trip: bounced back whole, it passes with the body verified;
+    // except a message with two Message-IDs, which bouncesign signs (the
+    // first) and bouncecheck rightly never passes (noted, not a finding).
+    if before.header.all("Message-ID").count > 1 { return }
     counts.roundTrips += 1
     var bounce = Array(
         ("Return-Path: <>\nFrom: MAILER-DAEMON@mx.example.net\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
