@@ -166,8 +166,14 @@ public struct ProofVerifier {
     private func checkBody(_ original: ReturnedOriginal, _ statement: Statement, findings: inout ProofFindings) -> Verdict {
         var coverage = Coverage.body
         for (k, copy) in ([original.message] + original.copies).enumerated() {
-            let outcome = statement.version >= 2 ? LeafMatcher.judge(copy, statement) : LeafMatcher.judgeLegacy(copy, statement)
             let which = k == 0 ? "body" : "copy \(k + 1)"
+            // A further copy is shown to the reader like the first: its bound
+            // fields must be the signed ones too, not only its body.
+            if k > 0, let h = statement.headers, !h.matches(copy.header) {
+                findings.steps.append("\(which): \(FailReason.headersAltered.description)")
+                return .fail(.headersAltered)
+            }
+            let outcome = statement.version >= 2 ? LeafMatcher.judge(copy, statement) : LeafMatcher.judgeLegacy(copy, statement)
             switch outcome {
             case .failure(let r):
                 findings.steps.append("\(which): \(r.description)")

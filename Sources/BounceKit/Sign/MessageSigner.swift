@@ -100,8 +100,11 @@ public struct MessageSigner {
             let added = Header(fields: [HeaderField(name: "Content-Type", value: Self.untypedContentType(survey))])
             leaves[i].descriptor = CanonicalContent.contentFields(message.header) + CanonicalContent.contentFields(added) + [ASCII.lf]
         }
+        // No field to bind: no `h` line (an empty name list would be written
+        // "h:  digest", which no reader parses back).
+        let binding = HeaderBinding.of(message.header)
         let statement = Statement(
-            timestamp: now, nonce: Crypto.randomBytes(8).hex, messageID: messageID, headers: HeaderBinding.of(message.header),
+            timestamp: now, nonce: Crypto.randomBytes(8).hex, messageID: messageID, headers: binding.names.isEmpty ? nil : binding,
             hiddenRecipients: envelope.map { $0.hiddenCount(message.header) }, shape: scanner.visitor.content.shapeDigest,
             leaves: LeafCollector.records(leaves))
         let text = Array(statement.text.utf8)
@@ -137,6 +140,8 @@ public struct MessageSigner {
             "\n--\(boundary)\n" + Self.proofPart(type: ProofNames.statementType, content: text)
             + "\n--\(boundary)\n" + Self.proofPart(type: ProofNames.clearsignType, content: signed.clearsigned)
             + "\n--\(boundary)--\n"
+        // Only the proof a previous signing appended is replaced; a user's
+        // own part of a proof type elsewhere is content, hashed and kept.
         let plan = RewritePlan(
             mixed: mixed, boundary: boundary, rewrite: survey.rewrite, exact: survey.exact,
             replacedProof: survey.proofToReplace, textIsUTF8: survey.textIsUTF8,
