@@ -7,9 +7,8 @@
 # Sources/BounceKit (outside SwiftPM) into .build-fuzz/: fuzz-asan with
 # -sanitize=fuzzer,address, fuzz-fast with -sanitize=fuzzer only (for
 # throughput). A run starts one job per entry TARGET:BUILD in FUZZ_JOBS
-# (default "check:fast check:asan": the checker target unsanitised and under
-# ASan, side by side; "all:asan" adds the signer's oracles, which have open
-# findings in fuzz/findings-open/), seeded with the genuine signed bounces the
+# (default "check:fast all:asan": the checker target unsanitised, and both
+# the checker's and the signer's oracles under ASan, side by side), seeded with the genuine signed bounces the
 # binary makes at start (FUZZ_WRITE_SEEDS), the real bounces in
 # Tests/BounceKitTests/Fixtures/thirdparty and the malformed fixtures.
 # Inputs are capped at FUZZ_MAX_LEN bytes (default 16384). The working
@@ -114,7 +113,7 @@ case ${1:-60} in
 esac
 seconds=$1
 
-jobs=${FUZZ_JOBS:-check:fast check:asan}
+jobs=${FUZZ_JOBS:-check:fast all:asan}
 for j in $jobs; do build "${j#*:}"; done
 seeds "$out/fuzz-${j#*:}" "$out/seeds"
 

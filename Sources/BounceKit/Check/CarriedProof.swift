@@ -52,15 +52,11 @@ struct CarriedProof {
         return .success(CarriedProof(signed: signed, source: source, isLegacy: legacy))
     }
 
-    /// The clearsign part: the trailing one (version 2), or the only
-    /// top-level one (version 1).
+    /// The clearsign part: the last part of the message.
     private static func parts(of m: ReturnedMessage) -> Result<SignedStatement?, FailReason> {
-        var bytes = m.clearsignPart
-        if bytes == nil {
-            // Version 1 counted every top-level proof part, wherever it stood.
-            let cs = m.legacyProofParts.filter { $0.mediaType == ProofNames.clearsignType }
-            if let only = cs.first, cs.count == 1, m.legacyProofCount <= 2 { bytes = only.bytes }
-        }
+        // bouncesign (version 1 too) appends its parts last: a clearsign part
+        // anywhere else, or cut short, is no carrier.
+        let bytes = m.clearsignPart
         guard let bytes else { return .success(nil) }
         let s: SignedStatement
         do { s = try SignedStatement(clearsigned: bytes) } catch { return .failure(.malformedProof("clearsign part: \(error.description)")) }

@@ -47,7 +47,7 @@ enum LeafMatcher {
         if extra && (!limited || back.count > signed.count) {
             return .failure(.bodyShape("it has more parts than were signed"))
         }
-        if verified == 0 && prefix == 0 {
+        if verified == 0 && prefix == 0 && !(signed.isEmpty && back.isEmpty) {
             return .failure(
                 .bodyUnverifiable(limited ? "a parser limit was reached before any of it" : "it is cut short before any of it"))
         }

@@ -117,9 +117,23 @@ struct ReturnedMessageReader: MIMEScanVisitor {
         // A limit counted leaves among all of them: count content leaves only.
         if let n = r.leavesBeforeLimit { r.leavesBeforeLimit = content.filter { $0.ordinal < ordinalOfLeaf(n) }.count }
         r.shape = collector.shapeDigest
-        let proof = collector.rootIsMixed ? ProofNames.trailingProof(collector.topLevel) : []
+        var proof = collector.rootIsMixed ? ProofNames.trailingProof(collector.topLevel) : []
+        if collector.rootIsMixed, !r.closed, proof.isEmpty, let last = collector.topLevel.last,
+            last.mediaType == ProofNames.statementType
+        {
+            // Cut inside the proof, after the statement part began: the proof
+            // is not content, and its cut bytes are no carrier.
+            r.leaves = r.leaves.filter { $0.ordinal != last.ordinal }
+            if let n = r.leavesBeforeLimit { r.leavesBeforeLimit = min(n, r.leaves.count) }
+            proof = []
+        }
         for p in proofParts where proof.contains(p.ordinal) {
             if p.mediaType == ProofNames.statementType { r.statementPart = p.bytes } else { r.clearsignPart = p.bytes }
+        }
+        // A clearsign part cut short is no carrier either: the header speaks.
+        if !r.closed, let cs = r.clearsignPart, (try? SignedStatement(clearsigned: cs)) == nil {
+            r.clearsignPart = nil
+            r.statementPart = nil
         }
         r.legacyProofParts = proofParts.map { ($0.mediaType, $0.bytes) }
         r.legacyDigest = legacy.digest()

@@ -11,8 +11,8 @@
 //   l: 1842 Zq4T8wq0Pz1Ab9Xc0f2Jk9
 //   l: 204811 0f2Jk93nLmP0a1B2c3D4e5 Ab9Xc0f2Jk90f2Jk93nLmP ...
 //
-// ASCII, one "name: value" per line, LF line ends, in this order; `r` and
-// `s` may be absent, `l` repeats (one per leaf, `g` for the leaves past the
+// ASCII, one "name: value" per line, LF line ends, in this order; `h`, `r`,
+// `s` and `l` may be absent, `l` repeats (one per leaf, `g` for the leaves past the
 // 31st together). Digests are the first 128 bits of SHA-256, base64 without
 // padding. Version 1 (timestamp, nonce, message-id, canonicalization,
 // body-hash, spelled out) is still read, so that mail signed before an
@@ -170,7 +170,7 @@ public struct Statement: Sendable, Equatable {
             guard let d = Digest.parse(s) else { throw .malformed("s") }
             shape = d
         }
-        guard !leaves.isEmpty else { throw .missing("l") }
+        // No l line: a message with no content at all (an empty multipart).
         self.init(
             timestamp: timestamp, nonce: try field("n"), messageID: try field("id"), headers: headers,
             hiddenRecipients: hidden, shape: shape, leaves: leaves)
