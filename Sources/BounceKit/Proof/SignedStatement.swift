@@ -45,13 +45,7 @@ public struct SignedStatement: Sendable, Equatable {
     /// Armor headers other than Hash are dropped; the canonical form is
     /// what `clearsigned` renders.
     public init(clearsigned: [UInt8]) throws(ParseError) {
-        var lines: [ArraySlice<UInt8>] = []
-        var pos = 0
-        while let line = clearsigned.line(at: pos) {
-            lines.append(clearsigned[clearsigned.trimmedEnd(line.content)])
-            pos = line.next
-        }
-        while lines.last?.isEmpty == true { lines.removeLast() }
+        let lines = Lines.normalized(clearsigned)
         var i = 0
         func take(_ text: String) -> Bool {
             guard i < lines.count, lines[i].elementsEqual(text.utf8) else { return false }
