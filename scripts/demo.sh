@@ -12,6 +12,9 @@ step "1. Create a throwaway signing key (bouncesign --generate-key)"
 "$BIN/bouncesign" --generate-key --homedir "$work/gnupg" --uid "Demo <postmaster@example.org>" | tee "$work/keyinfo"
 grep -v '^#' "$work/keyinfo" > "$work/bouncesign.conf"
 
+step "1b. Check the set-up before any bounce arrives (bouncesign --check)"
+"$BIN/bouncesign" -c "$work/bouncesign.conf" --check
+
 step "2. Sign an outgoing message (bouncesign < message > signed)"
 cat > "$work/message" <<'MSG'
 From: Alice <alice@example.org>
@@ -39,7 +42,7 @@ sh "$here/make-bounce.sh" "$work/spam" > "$work/forged"
 "$BIN/bouncecheck" -c "$work/bouncesign.conf" --explain "$work/forged"; echo "exit status $? (1 = fail)"
 
 step "6. A forger copies our proof but changes the returned text"
-sed 's/Friday/Monday/' "$work/bounce" > "$work/tampered"
+sed 's/still on/not on/' "$work/bounce" > "$work/tampered"
 "$BIN/bouncecheck" -c "$work/bouncesign.conf" --explain "$work/tampered"; echo "exit status $? (1 = fail)"
 
 step "7. An ordinary message is left alone"
