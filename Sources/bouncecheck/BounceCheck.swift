@@ -1,5 +1,6 @@
 // bouncecheck(1): tell genuine bounces of our mail from backscatter.
-// Argument wiring only (Options.swift); the work is BounceKit's BounceChecker.
+// Argument wiring only (Options.swift); the work is BounceKit's BounceChecker
+// (and its Survey, for --survey).
 import BounceKit
 import Glibc
 
@@ -53,6 +54,10 @@ struct Run {
         guard !settings.trust.isEmpty else {
             return fail("bouncecheck: no trusted keys: set trust in \(config ?? Configuration.defaultPath) or give -t", .config)
         }
+        let checker = BounceChecker(
+            verifier: GPGVerifier(setup: settings.gpgSetup),
+            policy: CheckPolicy(settings, now: Host.now))
+        if options.survey { return Survey(checker: checker).run(options.operands, json: options.json) }
         // The message is read once, streaming, in bounded memory; a pipe is
         // spooled to TMPDIR when it must be passed on (annotate).
         let fd: Int32
@@ -66,9 +71,6 @@ struct Run {
         do { source = try MessageSource(fd: fd, spoolDirectory: Host.temporaryDirectory, spool: annotate) } catch {
             return fail("bouncecheck: \(error.reason)", .tempFail)
         }
-        let checker = BounceChecker(
-            verifier: GPGVerifier(setup: settings.gpgSetup),
-            policy: CheckPolicy(settings, now: Host.now))
         let result: CheckResult
         do { result = try checker.check(source) } catch {
             return fail("bouncecheck: cannot read the message: \(error.reason)", .tempFail)

@@ -4,7 +4,9 @@
 // read); bouncecheck reads the rest of a large bounce on to hash its
 // returned original, then passes it on. Input that is a regular file is
 // simply read again; a pipe is copied to a spool file first, created already
-// unlinked (O_TMPFILE) so that nothing is ever left behind in TMPDIR.
+// unlinked (O_TMPFILE) so that nothing is ever left behind in TMPDIR. A
+// message may also be a byte range of a file (bouncecheck --survey reads
+// each message of an mbox file in place).
 import Glibc
 
 /// A message that can be read more than once.
@@ -43,6 +45,13 @@ public final class MessageSource {
         let spoolFD = spool ? try Self.openSpool(in: spoolDirectory) : nil
         storage = .pipe(fd: fd, spool: spoolFD)
         ownedFD = spoolFD
+    }
+
+    /// `length` bytes of a regular file from `start` (one message of an
+    /// mbox file), read in place; the caller keeps and closes `fd`.
+    public init(fd: Int32, start: off_t, length: off_t) {
+        storage = .file(fd: fd, start: start, length: length)
+        ownedFD = nil
     }
 
     deinit { if let ownedFD { close(ownedFD) } }
