@@ -22,7 +22,7 @@ enum BounceSignMilter {
             FileIO.printError("bouncesign-milter: \(error.message)\n\(Options.usage)")
             exit(ExitStatus.usage.rawValue)
         }
-        SystemLog.open("bouncesign-milter")
+        SystemLog.open("bouncesign-milter", alsoStandardError: options.foreground)
         let settings: Configuration
         do { settings = try options.load() } catch {
             exit(fail("bouncesign-milter: \(error.description)", ExitStatus.config.rawValue))

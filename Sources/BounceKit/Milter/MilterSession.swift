@@ -94,7 +94,8 @@ public final class MilterSession {
     /// it in the log line.
     public func endOfMessage(queueID: String?) -> MilterDecision {
         defer { abortMessage() }
-        let tag = "\(queueID ?? "NOQUEUE"): "
+        let size = messageSize
+        let tag = "\(queueID ?? "NOQUEUE"): " + (size.spooled ? "(\(size.bytes) bytes, spooled) " : "")
         let direction = self.direction
         if direction == .pass {
             return MilterDecision(.accept, log: tag + "not checked (check-bounces off)")
