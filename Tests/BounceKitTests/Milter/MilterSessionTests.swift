@@ -130,7 +130,8 @@ struct MilterSessionTests {
         let t = MilterFeed.feed(TestMail.bounce(returning: signed), to: MilterSession(service: { broken }), sign: false)
         #expect(t.action == .accept)
         let tagged = t.headerEdits.first { $0.kind == .insertFirst }
-        #expect(String(decoding: tagged?.value ?? [], as: UTF8.self).hasPrefix("temperror"))
+        let text = String(decoding: tagged?.value ?? [], as: UTF8.self)
+        #expect(text.hasPrefix("temperror"), "\(text)")
     }
 
     @Test("a forged Bounce-Check field is renamed, ours goes first")
