@@ -8,13 +8,14 @@ BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DOCDIR  ?= $(PREFIX)/share/doc/bouncesign
 SYSCONFDIR ?= /etc
+SBINDIR ?= $(PREFIX)/sbin
 SWIFT   ?= swift
 SWIFTFLAGS ?= -c release -Xswiftc -static-stdlib --disable-local-rpath
 SECONDS ?= 60
 
 # Build and run-time needs; no MTA (procmail would pull one in as a
 # recommendation, hence --no-install-recommends).
-DEBS = libgpgme-dev libgcrypt20-dev gnupg gpg-agent procmail mandoc
+DEBS = libgpgme-dev libgcrypt20-dev libmilter-dev miltertest gnupg gpg-agent procmail mandoc
 BIN  = $(shell $(SWIFT) build $(SWIFTFLAGS) --show-bin-path 2>/dev/null)
 # make deb: what it needs beyond DEBS, and the package it writes.
 DEB_DEBS ?= dpkg-dev
@@ -47,7 +48,7 @@ test: deps
 
 check: test
 	$(SWIFT) format lint --strict -r Sources Tests/BounceKitTests Tests/EndToEndTests
-	mandoc -Tlint -Wwarning man/*.1 man/*.5
+	mandoc -Tlint -Wwarning man/*.1 man/*.5 man/*.8
 
 demo: build
 	BIN=$(BIN) sh scripts/demo.sh
@@ -66,11 +67,13 @@ fuzz-smoke: deps
 	sh scripts/fuzz.sh --smoke
 
 install: build
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
 	  $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(SYSCONFDIR)
 	install -m 755 $(BIN)/bouncesign $(BIN)/bouncecheck $(DESTDIR)$(BINDIR)/
 	install -m 644 man/bouncesign.1 man/bouncecheck.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/bouncesign.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 755 $(BIN)/bouncesign-milter $(DESTDIR)$(SBINDIR)/
+	install -m 644 man/bouncesign-milter.8 $(DESTDIR)$(MANDIR)/man8/
 	cp -R examples/. $(DESTDIR)$(DOCDIR)/examples/
 	chmod -R u=rwX,go=rX $(DESTDIR)$(DOCDIR)/examples
 	@# The sample settings only where there are none: never over an admin's file.
@@ -86,6 +89,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/bouncesign $(DESTDIR)$(BINDIR)/bouncecheck
 	rm -f $(DESTDIR)$(MANDIR)/man1/bouncesign.1 $(DESTDIR)$(MANDIR)/man1/bouncecheck.1
 	rm -f $(DESTDIR)$(MANDIR)/man5/bouncesign.conf.5
+	rm -f $(DESTDIR)$(SBINDIR)/bouncesign-milter $(DESTDIR)$(MANDIR)/man8/bouncesign-milter.8
 	rm -rf $(DESTDIR)$(DOCDIR)/examples
 	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 

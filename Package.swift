@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "bouncesign", targets: ["bouncesign"]),
         .executable(name: "bouncecheck", targets: ["bouncecheck"]),
+        .executable(name: "bouncesign-milter", targets: ["bouncesign-milter"]),
         .library(name: "BounceKit", targets: ["BounceKit"]),
     ],
     // No packages: both command lines are scanned by BounceKit's
@@ -19,9 +20,12 @@ let package = Package(
         // See Sources/CGPGME/shim.h.
         .systemLibrary(name: "CGPGME"),
         .systemLibrary(name: "CGcrypt"),
+        // libmilter-dev: linked normally, by the milter alone (Sources/CMilter/shim.h).
+        .systemLibrary(name: "CMilter", providers: [.apt(["libmilter-dev"])]),
         .target(name: "BounceKit", dependencies: ["CGPGME", "CGcrypt"]),
         .executableTarget(name: "bouncesign", dependencies: ["BounceKit"]),
         .executableTarget(name: "bouncecheck", dependencies: ["BounceKit"]),
+        .executableTarget(name: "bouncesign-milter", dependencies: ["BounceKit", "CMilter"]),
         .testTarget(name: "BounceKitTests", dependencies: ["BounceKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "EndToEndTests", dependencies: ["BounceKit"]),
     ]

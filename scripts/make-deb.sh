@@ -36,7 +36,7 @@ DLOPENED='libgpgme11 (>= 1.18.0), libgcrypt20 (>= 1.10.0), gpg, gpg-agent'
 for t in dpkg-deb dpkg-shlibdeps strip gzip; do
     command -v "$t" >/dev/null || { echo "make-deb.sh: no $t (apt-get install dpkg-dev binutils)" >&2; exit 1; }
 done
-for p in bouncesign bouncecheck; do
+for p in bouncesign bouncecheck bouncesign-milter; do
     [ -x "$bin/$p" ] || { echo "make-deb.sh: no $bin/$p (make build)" >&2; exit 1; }
     if ldd "$bin/$p" 2>/dev/null | grep -q libswift; then
         echo "make-deb.sh: $bin/$p needs Swift's shared runtime; build with -static-stdlib (make build)" >&2; exit 1
@@ -57,12 +57,16 @@ rm -rf "$stage"
 mkdir -p "$root"
 doc=$root/usr/share/doc/bouncesign
 
-install -d -m 755 "$root/usr/bin" "$root/usr/share/man/man1" "$root/usr/share/man/man5" \
+install -d -m 755 "$root/usr/bin" "$root/usr/sbin" "$root/usr/share/man/man1" "$root/usr/share/man/man5" "$root/usr/share/man/man8" \
     "$root/etc" "$doc/examples" "$root/DEBIAN"
 for p in bouncesign bouncecheck; do
     install -m 755 "$bin/$p" "$root/usr/bin/$p"
     strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/bin/$p"
 done
+# The milter is a daemon: /usr/sbin, section 8 (libmilter1.0.1 via shlibdeps).
+install -m 755 "$bin/bouncesign-milter" "$root/usr/sbin/bouncesign-milter"
+strip --strip-unneeded --remove-section=.comment --remove-section=.note "$root/usr/sbin/bouncesign-milter"
+gzip -9n < "$repo/man/bouncesign-milter.8" > "$root/usr/share/man/man8/bouncesign-milter.8.gz"
 for m in bouncesign.1 bouncecheck.1; do gzip -9n < "$repo/man/$m" > "$root/usr/share/man/man1/$m.gz"; done
 gzip -9n < "$repo/man/bouncesign.conf.5" > "$root/usr/share/man/man5/bouncesign.conf.5.gz"
 install -m 644 "$repo/examples/bouncesign.conf" "$root/etc/bouncesign.conf"
@@ -80,7 +84,7 @@ chmod 644 "$doc/changelog.gz" "$root"/usr/share/man/man*/*.gz
 # dpkg-shlibdeps wants a debian/control beside it; this one is never shipped.
 mkdir -p "$stage/src/debian"
 printf 'Source: bouncesign\n\nPackage: bouncesign\nArchitecture: any\n' > "$stage/src/debian/control"
-shlibs=$(cd "$stage/src" && dpkg-shlibdeps -O -e"$root/usr/bin/bouncesign" -e"$root/usr/bin/bouncecheck" 2>/dev/null \
+shlibs=$(cd "$stage/src" && dpkg-shlibdeps -O -e"$root/usr/bin/bouncesign" -e"$root/usr/bin/bouncecheck" -e"$root/usr/sbin/bouncesign-milter" 2>/dev/null \
     | sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "make-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 

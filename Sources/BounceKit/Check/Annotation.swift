@@ -31,6 +31,19 @@ public enum Annotation {
         try out.flush()
     }
 
+    /// The same change as header edits (the milter): Bounce-Check first;
+    /// each Bounce-Check field that came with the message (`existing`, their
+    /// values in order) removed and added back as X-Untrusted-Bounce-Check.
+    public static func edits(existing: [[UInt8]], summary: String) -> [HeaderEdit] {
+        var out: [HeaderEdit] = []
+        for i in stride(from: existing.count, through: 1, by: -1) {
+            out.append(HeaderEdit(.delete(occurrence: i), name: fieldName))
+        }
+        out.append(HeaderEdit(.insertFirst, name: fieldName, value: Array(summary.utf8)))
+        for v in existing { out.append(HeaderEdit(.append, name: "X-Untrusted-" + fieldName, value: v)) }
+        return out
+    }
+
     public static func annotate(_ input: [UInt8], summary: String) -> [UInt8] {
         Array(segments(input, summary: summary).joined())
     }

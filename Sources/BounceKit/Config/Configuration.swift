@@ -29,6 +29,48 @@ public struct Configuration: Sendable, Equatable {
     /// Where bouncesign puts the proof.
     public var proof = ProofPlacement.parts
 
+    // bouncesign-milter(8) only.
+    /// Where the milter listens: local:PATH or inet:PORT@HOST (inet6: too).
+    public var socket = "local:/run/bouncesign/milter.sock"
+    /// The user the milter runs as once its socket is open (nil: as started).
+    public var user: String? = nil
+    /// Where the milter writes its process ID.
+    public var pidfile: String? = nil
+    /// Client networks whose mail the milter signs.
+    public var signNetworks: [NetworkRange] = []
+    /// Whether mail from SMTP-authenticated clients is signed.
+    public var signAuthenticated = true
+    /// MTA daemon names ({daemon_name}) whose mail is signed.
+    public var signDaemons: [String] = []
+    /// What the milter does with a bounce that fails.
+    public var checkBounces = BouncePolicy.tag
+    /// What the milter does when it cannot decide now.
+    public var onTemperror = OnTemperror.accept
+    /// Message bytes a session keeps in memory before spooling to a file.
+    public var spoolThreshold = 1 << 20
+    /// Most sessions served at once; more are answered with a temporary failure.
+    public var maxSessions = 64
+
+    /// The milter's policy for failed bounces.
+    public enum BouncePolicy: String, Sendable {
+        /// 550 5.7.1 at the end of DATA.
+        case reject
+        /// Accepted into the MTA's hold queue, with the Bounce-Check field.
+        case quarantine
+        /// Accepted with the Bounce-Check field.
+        case tag
+        /// Not checked at all.
+        case off
+    }
+
+    /// The milter's policy when a check cannot be decided now.
+    public enum OnTemperror: String, Sendable {
+        /// Accept, with "Bounce-Check: temperror (...)".
+        case accept
+        /// 451 4.7.0: the sending server retries.
+        case tempfail
+    }
+
     /// Where the proof goes.
     public enum ProofPlacement: String, Sendable {
         /// The statement and clearsign parts appended, and the header (DESIGN.md).
@@ -116,8 +158,70 @@ public struct Configuration: Sendable, Equatable {
             try need(OnError(rawValue: value) != nil, "tempfail or pass")
             onError = OnError(rawValue: value) ?? onError
         default:
+            try setMilter(name, value, need)
+        }
+    }
+
+    /// The milter's settings (bouncesign-milter(8)).
+    private mutating func setMilter(
+        _ name: String, _ value: String, _ need: (Bool, String) throws(Error) -> Void
+    ) throws(Error) {
+        switch name {
+        case "socket":
+            try need(MilterSocket(value) != nil, "local:/PATH, inet:PORT@HOST or inet6:PORT@HOST")
+            socket = value
+        case "user":
+            try need(!value.isEmpty && !value.contains(" "), "a user name")
+            user = value
+        case "pidfile":
+            try need(value.hasPrefix("/"), "an absolute path")
+            pidfile = value
+        case "sign-networks":
+            // Several on one line too, as OpenDKIM's InternalHosts lists them.
+            for word in value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) {
+                guard let range = NetworkRange(String(word)) else {
+                    throw Error(description: "sign-networks needs networks such as 192.0.2.0/24 or 2001:db8::/32, not \"\(word)\"")
+                }
+                signNetworks.append(range)
+            }
+            try need(!value.isEmpty, "a network such as 192.0.2.0/24")
+        case "sign-authenticated":
+            try need(["yes", "no"].contains(value), "yes or no")
+            signAuthenticated = value == "yes"
+        case "sign-daemons":
+            try need(!value.isEmpty, "a daemon name (Postfix milter_macro_daemon_name, sendmail's Name=)")
+            signDaemons += value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+        case "check-bounces":
+            try need(BouncePolicy(rawValue: value) != nil, "reject, quarantine, tag or off")
+            checkBounces = BouncePolicy(rawValue: value) ?? checkBounces
+        case "on-temperror":
+            try need(OnTemperror(rawValue: value) != nil, "accept or tempfail")
+            onTemperror = OnTemperror(rawValue: value) ?? onTemperror
+        case "spool-threshold":
+            try need(ByteSize.parse(value) != nil, "a size such as 1m or 256k")
+            spoolThreshold = ByteSize.parse(value) ?? spoolThreshold
+        case "max-sessions":
+            try need(Int(value).map { $0 > 0 && $0 <= 10_000 } ?? false, "a number of sessions from 1 to 10000")
+            maxSessions = Int(value) ?? maxSessions
+        default:
             throw Error(description: "unknown setting \"\(name)\"")
         }
+    }
+}
+
+/// A byte count as written in the config: 1048576, 256k, 1m.
+public enum ByteSize {
+    public static func parse(_ text: String) -> Int? {
+        let t = text.lowercased()
+        let (digits, unit): (Substring, Int) =
+            switch t.last {
+            case "k": (t.dropLast(), 1 << 10)
+            case "m": (t.dropLast(), 1 << 20)
+            case "g": (t.dropLast(), 1 << 30)
+            default: (Substring(t), 1)
+            }
+        guard let n = Int(digits), n >= 0, n <= (1 << 40) / unit else { return nil }
+        return n * unit
     }
 }
 

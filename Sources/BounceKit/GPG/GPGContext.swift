@@ -46,10 +46,18 @@ final class GPGContext {
     deinit { gpgme.release(handle) }
 
     nonisolated(unsafe) private static var initialised: GPGSetup? = nil
+    /// The milter starts contexts on several threads at once.
+    private static let engineLock = Lock()
 
     /// Global flags must be set before gpgme_check_version; they spare the
     /// gpgconf and version runs that cost ~10 ms per process (FACTS.md).
+    /// A long-lived process (the milter) pays the version check once per
+    /// GnuPG set-up, not per message.
     private static func initialiseEngine(_ setup: GPGSetup, _ gpgme: bouncesign_gpgme) throws(GPGError) {
+        try engineLock.withLock { () throws(GPGError) in try initialiseEngineLocked(setup, gpgme) }
+    }
+
+    private static func initialiseEngineLocked(_ setup: GPGSetup, _ gpgme: bouncesign_gpgme) throws(GPGError) {
         if initialised == setup { return }
         guard access(setup.gpgPath, X_OK) == 0 else {
             throw .engineUnavailable(path: setup.gpgPath, reason: String(cString: strerror(errno)))

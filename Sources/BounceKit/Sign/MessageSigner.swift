@@ -19,14 +19,27 @@ public struct PreparedMessage {
     public let statement: Statement
     /// Whether bouncesign had to add a Message-ID.
     public let addedMessageID: Bool
+    /// The same change as `write(to:)` makes to the header, as edits of
+    /// the header as it came (what a milter asks the MTA to do).
+    public let headerEdits: [HeaderEdit]
     let source: MessageSource
     let head: [UInt8]
     let plan: RewritePlan
     let limits: Limits
 
+    /// Whether the body changes (proof parts); with the header-only proof
+    /// it stays byte for byte as it came.
+    public var replacesBody: Bool { plan.bodyOffset == nil }
+
     /// Writes the signed message: the new header, then the body read again.
     public func write(to out: MailOutput) throws(FileIO.Failure) {
         out.write(head)
+        try writeBody(to: out)
+    }
+
+    /// Writes the signed message's body alone (after the header's blank
+    /// line): what replaces the body when `replacesBody`.
+    public func writeBody(to out: MailOutput) throws(FileIO.Failure) {
         if let skip = plan.bodyOffset {
             // Header-only proof: the body exactly as it came.
             var left = skip
@@ -115,13 +128,23 @@ public struct MessageSigner {
             throw .gpg(.operationFailed(operation: "sign", reason: "GnuPG wrote no usable clearsigned text: \(error)"))
         }
         let head = MailOutput()
-        head.write(ProofHeader.field(signed).raw)
+        let proofField = ProofHeader.field(signed)
+        head.write(proofField.raw)
         head.newline()
-        for f in message.header.fields where !f.is(ProofNames.header) && (mixed || headerOnly || !Self.isContentField(f)) {
-            Self.write(f, to: head)
+        var edits = HeaderEdits(message.header)
+        edits.insertFirst(proofField)
+        for (i, f) in message.header.fields.enumerated() {
+            if !f.is(ProofNames.header) && (mixed || headerOnly || !Self.isContentField(f)) {
+                Self.write(f, to: head)
+            } else {
+                edits.delete(at: i)
+            }
         }
         if headerOnly {
-            if addedID { head.write("Message-ID: \(messageID)\n") }
+            if addedID {
+                head.write("Message-ID: \(messageID)\n")
+                edits.append("Message-ID", messageID)
+            }
             // The blank line, if the header had one; then the body as it came.
             if message.rawHeader.last == ASCII.lf, message.rawHeader.dropLast().last == ASCII.lf || message.rawHeader.count == 1 {
                 head.newline()
@@ -130,11 +153,21 @@ public struct MessageSigner {
                 mixed: mixed, boundary: boundary, rewrite: [], exact: [], replacedProof: [], textIsUTF8: true, tail: [])
             plan.bodyOffset = scanner.messageHeaderLength
             return PreparedMessage(
-                statement: statement, addedMessageID: addedID, source: source, head: head.bytes, plan: plan, limits: limits)
+                statement: statement, addedMessageID: addedID, headerEdits: edits.list, source: source, head: head.bytes,
+                plan: plan, limits: limits)
         }
-        if message.header.first("MIME-Version") == nil { head.write("MIME-Version: 1.0\n") }
-        if addedID { head.write("Message-ID: \(messageID)\n") }
-        if !mixed { head.write("Content-Type: multipart/mixed; boundary=\"\(boundary)\"\n") }
+        if message.header.first("MIME-Version") == nil {
+            head.write("MIME-Version: 1.0\n")
+            edits.append("MIME-Version", "1.0")
+        }
+        if addedID {
+            head.write("Message-ID: \(messageID)\n")
+            edits.append("Message-ID", messageID)
+        }
+        if !mixed {
+            head.write("Content-Type: multipart/mixed; boundary=\"\(boundary)\"\n")
+            edits.append("Content-Type", "multipart/mixed; boundary=\"\(boundary)\"")
+        }
         head.newline()
         let tail =
             "\n--\(boundary)\n" + Self.proofPart(type: ProofNames.statementType, content: text)
@@ -147,8 +180,8 @@ public struct MessageSigner {
             replacedProof: survey.proofToReplace, textIsUTF8: survey.textIsUTF8,
             tail: Array(tail.utf8))
         return PreparedMessage(
-            statement: statement, addedMessageID: addedID, source: source, head: head.bytes, plan: plan,
-            limits: limits)
+            statement: statement, addedMessageID: addedID, headerEdits: edits.list, source: source, head: head.bytes,
+            plan: plan, limits: limits)
     }
 
     /// The Content-Type BodyRewriter writes for a message without one.

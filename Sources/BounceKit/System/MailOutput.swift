@@ -7,6 +7,10 @@ import Glibc
 /// A buffered writer that remembers its first failure.
 public final class MailOutput {
     private let fd: Int32?
+    /// Where a sink output's bytes go (a milter's body replacement).
+    private let sink: ((UnsafeBufferPointer<UInt8>) -> FileIO.Failure?)?
+    /// Whether line ends are written CRLF (the milter protocol's form).
+    private let crlf: Bool
     @exclusivity(unchecked) private var buffer: [UInt8] = []
     /// The first write that failed; everything after it is dropped.
     public private(set) var failure: FileIO.Failure? = nil
@@ -14,38 +18,76 @@ public final class MailOutput {
     /// Writes to `fd`.
     public init(fd: Int32) {
         self.fd = fd
+        sink = nil
+        crlf = false
         buffer.reserveCapacity(1 << 16)
     }
 
     /// Collects the output in memory (`bytes`).
-    public init() { fd = nil }
+    public init() {
+        fd = nil
+        sink = nil
+        crlf = false
+    }
+
+    /// Hands the output in chunks of up to 64 KiB to `sink`, line ends as
+    /// CRLF when `crlf` (a milter's body replacement); `sink` returns the
+    /// failure that ends the output, or nil.
+    public init(crlf: Bool, sink: @escaping (UnsafeBufferPointer<UInt8>) -> FileIO.Failure?) {
+        fd = nil
+        self.sink = sink
+        self.crlf = crlf
+        buffer.reserveCapacity(1 << 16 + 1 << 12)
+    }
 
     /// What was written, for an output in memory.
     public var bytes: [UInt8] { buffer }
 
     func write(_ bytes: UnsafeBufferPointer<UInt8>) {
-        buffer.append(contentsOf: bytes)
-        if fd != nil, buffer.count >= 1 << 16 { drain() }
+        if crlf {
+            // Every LF gets its CR; a CR already before an LF is kept as it is.
+            var last = buffer.last ?? 0
+            for b in bytes {
+                if b == ASCII.lf, last != ASCII.cr { buffer.append(ASCII.cr) }
+                buffer.append(b)
+                last = b
+            }
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+        if fd != nil || sink != nil, buffer.count >= 1 << 16 { drain() }
     }
 
     func write(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { write($0) } }
     func write(_ text: String) { write(Array(text.utf8)) }
     func write(_ bytes: ArraySlice<UInt8>) { bytes.withUnsafeBufferPointer { write($0) } }
 
-    func newline() { buffer.append(ASCII.lf) }
+    func newline() {
+        if crlf, buffer.last != ASCII.cr { buffer.append(ASCII.cr) }
+        buffer.append(ASCII.lf)
+    }
 
     /// Writes what is buffered; throws the first failure, if any.
     public func flush() throws(FileIO.Failure) {
-        if fd != nil { drain() }
+        if fd != nil || sink != nil { drain(final: true) }
         if let failure { throw failure }
     }
 
-    private func drain() {
-        guard let fd, failure == nil else {
+    private func drain(final: Bool = false) {
+        guard failure == nil, !buffer.isEmpty else {
             buffer.removeAll(keepingCapacity: true)
             return
         }
-        do { try FileIO.writeAll(fd, buffer) } catch { failure = error }
+        if let fd {
+            do { try FileIO.writeAll(fd, buffer) } catch { failure = error }
+        } else if let sink {
+            // A CR last in the buffer may be half of a CRLF still to come:
+            // it waits for the next chunk (the CRLF test above looks at it).
+            let keep = !final && crlf && buffer.last == ASCII.cr ? 1 : 0
+            failure = buffer.withUnsafeBufferPointer { sink(UnsafeBufferPointer(rebasing: $0[..<($0.count - keep)])) }
+            buffer.removeFirst(buffer.count - keep)
+            return
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -54,6 +54,12 @@ public final class MessageSource {
         ownedFD = nil
     }
 
+    /// A spool file this source owns and closes: `length` bytes from the start.
+    init(spool fd: Int32, length: off_t) {
+        storage = .file(fd: fd, start: 0, length: length)
+        ownedFD = fd
+    }
+
     deinit { if let ownedFD { close(ownedFD) } }
 
     /// Hands over the message chunk by chunk; the first call reads the
@@ -148,7 +154,7 @@ public final class MessageSource {
     /// not visible to Swift).
     private static let openTmpFile = Int32(0o20000000) | O_DIRECTORY
 
-    private static func openSpool(in directory: String) throws(FileIO.Failure) -> Int32 {
+    static func openSpool(in directory: String) throws(FileIO.Failure) -> Int32 {
         let fd = open(directory, openTmpFile | O_RDWR | O_CLOEXEC, 0o600)
         if fd >= 0 { return fd }
         // File systems without O_TMPFILE: a named file, unlinked at once.

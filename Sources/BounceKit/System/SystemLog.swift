@@ -6,10 +6,12 @@ public enum SystemLog {
     public enum Level { case info, warning, error }
 
     /// Opens the log under the program's name.
-    public static func open(_ program: String) {
+    /// `alsoStandardError`: each line to standard error too (a daemon in
+    /// the foreground, under systemd or a test).
+    public static func open(_ program: String, alsoStandardError: Bool = false) {
         // openlog keeps the pointer: give it storage that lives for the process.
         let ident = strdup(program)
-        openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL)
+        openlog(ident, LOG_PID | LOG_NDELAY | (alsoStandardError ? LOG_PERROR : 0), LOG_MAIL)
     }
 
     public static func log(_ level: Level, _ message: String) {

@@ -1,0 +1,49 @@
+// The answer to one message at the end of DATA, as BounceKit types: the
+// milter glue turns it into smfi_* calls (header edits, body replacement,
+// reply code, quarantine) and one syslog line.
+
+/// An SMTP reply the MTA passes to the client.
+public struct SMTPReply: Sendable, Equatable {
+    /// "550", "451".
+    public var code: String
+    /// The enhanced status code, RFC 3463: "5.7.1", "4.7.0".
+    public var status: String
+    /// One line of text.
+    public var text: String
+
+    public static func tempfail(_ text: String, status: String = "4.7.0") -> SMTPReply {
+        SMTPReply(code: "451", status: status, text: text)
+    }
+}
+
+/// What to do with a message.
+public struct MilterDecision {
+    public enum Action: Sendable, Equatable {
+        case accept
+        /// Refuse the message (5xx).
+        case reject(SMTPReply)
+        /// Ask the client to retry (4xx).
+        case tempfail(SMTPReply)
+        /// Accept into the MTA's hold queue.
+        case quarantine(reason: String)
+    }
+
+    public var action: Action
+    /// Header changes, in order.
+    public var headerEdits: [HeaderEdit] = []
+    /// The signed message whose body replaces the one that came
+    /// (`writeBody`), when signing with proof parts.
+    public var newBody: PreparedMessage? = nil
+    /// The syslog line and its level.
+    public var log: String
+    public var logLevel: SystemLog.Level = .info
+    /// What was decided, for tests and the log: the statement signed, or the check's result.
+    public var statement: Statement? = nil
+    public var check: CheckResult? = nil
+
+    public init(_ action: Action, log: String, level: SystemLog.Level = .info) {
+        self.action = action
+        self.log = log
+        self.logLevel = level
+    }
+}
