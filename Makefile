@@ -42,9 +42,10 @@ test: deps
 	Tests/mta/real-bounces .build/debug
 	Tests/mta/outbound .build/debug
 	Tests/mda/recipes .build/debug
+	Tests/mta/milter .build/debug
 	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory deb DEB_DEBS="dpkg-dev lintian" && Tests/pkg/deb-test $(DEB)
-	mandoc -Tlint -Wwarning man/*.1 man/*.5
+	mandoc -Tlint -Wwarning man/*.1 man/*.5 man/*.8
 
 check: test
 	$(SWIFT) format lint --strict -r Sources Tests/BounceKitTests Tests/EndToEndTests
