@@ -19,6 +19,9 @@ public struct ReturnedMessage: Sendable {
     /// bytes, at most `ReturnedMessage.maxProofPart` each.
     var statementPart: [UInt8]? = nil
     var clearsignPart: [UInt8]? = nil
+    /// Proof parts of a return cut short inside them: no carrier, but they
+    /// may hold nothing but the start of the proof the header carries.
+    var cutProofParts: [(mediaType: String, bytes: [UInt8])] = []
     /// Version 1: every top-level part of a proof type counts, and the body
     /// hash (mime-leaves/1) of the whole return.
     var legacyProofParts: [(mediaType: String, bytes: [UInt8])] = []
@@ -124,6 +127,7 @@ struct ReturnedMessageReader: MIMEScanVisitor {
             // Cut inside the proof, after the statement part began: the proof
             // is not content, and its cut bytes are no carrier.
             r.leaves = r.leaves.filter { $0.ordinal != last.ordinal }
+            r.cutProofParts = proofParts.filter { $0.ordinal == last.ordinal }.map { ($0.mediaType, $0.bytes) }
             if let n = r.leavesBeforeLimit { r.leavesBeforeLimit = min(n, r.leaves.count) }
             proof = []
         }
@@ -132,6 +136,7 @@ struct ReturnedMessageReader: MIMEScanVisitor {
         }
         // A clearsign part cut short is no carrier either: the header speaks.
         if !r.closed, let cs = r.clearsignPart, (try? SignedStatement(clearsigned: cs)) == nil {
+            r.cutProofParts = [(ProofNames.clearsignType, cs)] + (r.statementPart.map { [(ProofNames.statementType, $0)] } ?? [])
             r.clearsignPart = nil
             r.statementPart = nil
         }
