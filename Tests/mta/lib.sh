@@ -33,7 +33,8 @@ mta_check_name() {
 MTA_SIGNING=libgpgme11,gpg,gpg-agent,libstdc++6
 mta_packages() {
     case "$1" in
-        postfix)  echo postfix,procmail,$MTA_SIGNING ;;
+        # opendkim: the DKIM milter that signs after bouncesign (outbound).
+        postfix)  echo postfix,procmail,opendkim,$MTA_SIGNING ;;
         exim)     echo exim4-daemon-light,procmail,$MTA_SIGNING ;;
         sendmail) echo sendmail-bin,sendmail-cf,sensible-mda,procmail,$MTA_SIGNING ;;
         opensmtpd) echo opensmtpd,procmail,$MTA_SIGNING ;;
@@ -41,14 +42,16 @@ mta_packages() {
 }
 
 # Ports on 127.0.0.1: LISTEN (the MTA's own SMTP server, for later tests),
-# PEER (where smtp-peer.py plays the remote server) and SUBMIT (a second SMTP
-# server in the role of the submission port, only in the outbound variant).
+# PEER (where smtp-peer.py plays the remote server), SUBMIT (a second SMTP
+# server in the role of the submission port, only in the outbound variant) and
+# MILTER (OpenDKIM for Postfix, outbound variant only).
 # Base moves with BOUNCESIGN_MTA_PORT_BASE (default 10020):
-# postfix +5/+6/+7, exim +15/+16/+17, sendmail +25/+26/+27, opensmtpd +35/+36/+37.
+# postfix +5/+6/+7/+8, exim +15/+16/+17, sendmail +25/+26/+27, opensmtpd +35/+36/+37.
 mta_ports() {
     local base=${BOUNCESIGN_MTA_PORT_BASE:-10020} off
     case "$1" in postfix) off=5;; exim) off=15;; sendmail) off=25;; opensmtpd) off=35;; esac
     LISTEN_PORT=$((base + off)); PEER_PORT=$((base + off + 1)); SUBMIT_PORT=$((base + off + 2))
+    MILTER_PORT=$((base + off + 3))
 }
 
 mta_dir()  { echo "$MTA_CACHE/$1"; }
@@ -126,7 +129,7 @@ mta_includes() {
 
 # Copy one config file into the chroot: "#@include PATH" lines are replaced by
 # that file of the repository (so examples/ are tested as shipped), then the
-# @LISTEN_PORT@, @PEER_PORT@, @SUBMIT_PORT@ and @HOSTNAME@ placeholders are filled in.
+# @LISTEN_PORT@, @PEER_PORT@, @SUBMIT_PORT@, @MILTER_PORT@ and @HOSTNAME@ placeholders are filled in.
 mta_render() {  # SOURCE >> or > target
     local inc
     for inc in $(grep '^#@include ' "$1" | awk '{print $2}'); do
@@ -134,7 +137,7 @@ mta_render() {  # SOURCE >> or > target
     done
     awk -v repo="$MTA_REPO" '/^#@include / { f = repo "/" $2; while ((getline l < f) > 0) print l; close(f); next } { print }' "$1" |
         sed -e "s/@LISTEN_PORT@/$LISTEN_PORT/g" -e "s/@PEER_PORT@/$PEER_PORT/g" \
-            -e "s/@SUBMIT_PORT@/$SUBMIT_PORT/g" -e "s/@HOSTNAME@/$MTA_HOSTNAME/g"
+            -e "s/@SUBMIT_PORT@/$SUBMIT_PORT/g" -e "s/@MILTER_PORT@/$MILTER_PORT/g" -e "s/@HOSTNAME@/$MTA_HOSTNAME/g"
 }
 
 # Write the harness's configuration into the chroot (cheap; done at every start).
@@ -152,7 +155,7 @@ mta_configure() {
     fi
     mta_ports "$mta"
     # Skip when this exact configuration is already in place.
-    sum=$( { echo "$LISTEN_PORT $PEER_PORT $SUBMIT_PORT $MTA_HOSTNAME variant=$MTA_VARIANT"; cat "$MTA_HERE/lib.sh"
+    sum=$( { echo "$LISTEN_PORT $PEER_PORT $SUBMIT_PORT $MILTER_PORT $MTA_HOSTNAME variant=$MTA_VARIANT"; cat "$MTA_HERE/lib.sh"
              find "$conf" ${over:+"$over"} -type f | sort | xargs cat
              for f in $(mta_includes "$over"); do cat "$MTA_REPO/$f"; done; } 2>&1 | sha256sum | cut -c1-64)
     [ "$(cat "$run/configured" 2>/dev/null)" = "$sum" ] && return 0
