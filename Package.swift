@@ -19,7 +19,9 @@ let package = Package(
         // See Sources/CGPGME/shim.h.
         .systemLibrary(name: "CGPGME"),
         .systemLibrary(name: "CGcrypt"),
-        .target(name: "BounceKit", dependencies: ["CGPGME", "CGcrypt"]),
+        // libopendkim-dev, loaded on first use likewise (Sources/CDKIM/shim.h).
+        .systemLibrary(name: "CDKIM"),
+        .target(name: "BounceKit", dependencies: ["CGPGME", "CGcrypt", "CDKIM"]),
         .executableTarget(name: "bouncesign", dependencies: ["BounceKit"]),
         .executableTarget(name: "bouncecheck", dependencies: ["BounceKit"]),
         .testTarget(name: "BounceKitTests", dependencies: ["BounceKit"], resources: [.copy("Fixtures")]),
