@@ -68,7 +68,8 @@ struct Run {
         }
         let checker = BounceChecker(
             verifier: GPGVerifier(setup: settings.gpgSetup),
-            policy: CheckPolicy(settings, now: Host.now))
+            policy: CheckPolicy(settings, now: Host.now),
+            dkim: OpenDKIMVerifier(domains: settings.dkimDomains, keyFile: settings.dkimKeys, now: Host.now))
         let result: CheckResult
         do { result = try checker.check(source) } catch {
             return fail("bouncecheck: cannot read the message: \(error.reason)", .tempFail)
