@@ -14,7 +14,7 @@ SECONDS ?= 60
 
 # Build and run-time needs; no MTA (procmail would pull one in as a
 # recommendation, hence --no-install-recommends).
-DEBS = libgpgme-dev libgcrypt20-dev gnupg gpg-agent procmail mandoc
+DEBS = libgpgme-dev libgcrypt20-dev libopendkim-dev gnupg gpg-agent procmail mandoc python3-dkim python3-nacl
 BIN  = $(shell $(SWIFT) build $(SWIFTFLAGS) --show-bin-path 2>/dev/null)
 # make deb: what it needs beyond DEBS, and the package it writes.
 DEB_DEBS ?= dpkg-dev

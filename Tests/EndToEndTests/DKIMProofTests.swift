@@ -213,4 +213,19 @@ struct DKIMProofTests {
         #expect(both.text.contains("proof: decided by the bouncesign proof; the DKIM signature was not needed"))
         #expect(!both.text.contains("dkim: d="))
     }
+
+    @Test("--check reports the DKIM domains and their key records")
+    func setupCheck() throws {
+        let f = DKIMFixture.shared
+        let good = try bouncecheck(["-c", f.config, "--check"])
+        #expect(good.status == 0, "\(good.text)")
+        #expect(good.text.contains("ok: libopendkim loads"))
+        #expect(good.text.contains("ok: dkim-keys \(f.keys): key record for example.org (selector rsa, ed)"))
+        let k = TestKeyring.shared
+        let missing = try k.config(
+            named: "dkim-missing.conf", trust: [k.trusted], extra: "dkim-domain example.org\ndkim-domain example.net\ndkim-keys \(f.keys)\n")
+        let bad = try bouncecheck(["-c", missing, "--check"])
+        #expect(bad.status == 78)
+        #expect(bad.text.contains("error: dkim-keys \(f.keys) has no key record for example.net"))
+    }
 }
