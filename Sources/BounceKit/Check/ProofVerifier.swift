@@ -190,9 +190,9 @@ public struct ProofVerifier {
     private static func weaker(_ a: Coverage, _ b: Coverage) -> Coverage {
         func rank(_ c: Coverage) -> Int {
             switch c {
-            case .body: return 2
+            case .body, .dkim(_, true): return 2
             case .partial: return 1
-            case .headersOnly: return 0
+            case .headersOnly, .dkim(_, false): return 0
             }
         }
         return rank(a) <= rank(b) ? a : b

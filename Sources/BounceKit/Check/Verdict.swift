@@ -11,6 +11,9 @@ public enum Coverage: Sendable, Equatable {
     case partial(verified: Int, of: Int, prefix: Int = 0)
     /// No body came back.
     case headersOnly
+    /// No bouncesign proof, but a DKIM signature of our `domain` verified
+    /// (Check/DKIMProof.swift), with the body hash when a body came back.
+    case dkim(domain: String, bodyVerified: Bool)
 
     public var description: String {
         switch self {
@@ -18,6 +21,7 @@ public enum Coverage: Sendable, Equatable {
         case .partial(let n, let m, 0): return "\(n) of \(m) parts verified, rest cut"
         case .partial(let n, let m, let p): return "\(n) of \(m) parts and the first \(p >> 10) KiB of part \(n + 1) verified, rest cut"
         case .headersOnly: return "headers only"
+        case .dkim(let d, let body): return "DKIM \(d), " + (body ? "body verified" : "headers only")
         }
     }
 }
@@ -52,6 +56,8 @@ public enum FailReason: Error, Sendable, Equatable, CustomStringConvertible {
     /// Body bytes came back, and none of them could be verified.
     case bodyUnverifiable(String)
     case bodyRequired
+    /// The DKIM signature of ours that stood in for the proof is no proof.
+    case dkim(DKIMFailure)
 
     public var description: String {
         switch self {
@@ -81,6 +87,7 @@ public enum FailReason: Error, Sendable, Equatable, CustomStringConvertible {
         case .bodyShape(let why): return "returned body does not match its hash (\(why))"
         case .bodyUnverifiable(let why): return "returned body cannot be verified (\(why))"
         case .bodyRequired: return "body required but it did not come back whole"
+        case .dkim(let f): return f.description
         }
     }
 }
