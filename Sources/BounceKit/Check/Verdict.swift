@@ -139,30 +139,24 @@ public enum Verdict: Sendable, Equatable {
     }
 }
 
-/// Exit statuses (sysexits(3) where one applies).
+/// Exit statuses (sysexits(3) where one applies): the one table both man
+/// pages' EXIT STATUS sections follow (a test holds them to it).
 public enum ExitStatus: Int32, Sendable, CaseIterable {
+    /// pass: a bounce of a message we signed (and any success).
     case pass = 0
+    /// fail: a bounce without valid proof (backscatter).
     case fail = 1
+    /// none: not a bounce.
     case none = 2
+    /// unverifiable: an auto-reply or similar that returns nothing to verify.
     case unverifiable = 3
+    /// A malformed command line (bouncecheck).
     case usage = 64
-    case dataError = 65
-    case software = 70
+    /// Could not decide or sign now; retry.
     case tempFail = 75
+    /// A configuration problem (bouncecheck; bouncesign's --check and --generate-key).
     case config = 78
 
-    /// What the status means, as the man pages say it.
-    public var meaning: String {
-        switch self {
-        case .pass: return "pass: a bounce of a message we signed"
-        case .fail: return "fail: a bounce without valid proof (backscatter)"
-        case .none: return "none: not a bounce"
-        case .unverifiable: return "unverifiable: an auto-reply, challenge or virus notice that returns nothing to verify"
-        case .usage: return "usage error"
-        case .dataError: return "input is not a message"
-        case .software: return "internal error"
-        case .tempFail: return "temporary failure: could not decide or sign now; retry"
-        case .config: return "configuration error"
-        }
-    }
+    /// The statuses bouncesign ends with (besides a re-injection command's own 64-78).
+    public static let bouncesign: Set<ExitStatus> = [.pass, .tempFail, .config]
 }
