@@ -127,24 +127,26 @@ func judgePass(_ input: [UInt8], _ result: CheckResult, _ coverage: Coverage) {
         fuzzFail("pass (\(coverage.description)) on a statement that is not a genuine one")
     }
     // Recipients: the binding the pass names must be one the statement holds.
-    let binding = result.findings.binding ?? ""
+    let binding = result.findings.binding
     let named = result.report.recipients.flatMap { [$0.finalRecipient, $0.originalRecipient] }
         .map { $0.trimmingWhitespace.asciiLowercased }.filter { !$0.isEmpty }
-    if st.hiddenRecipients == nil, binding.hasPrefix("recipients") {
-        fuzzFail("pass binds \"\(binding)\" but the statement was signed without an envelope")
+    if st.hiddenRecipients == nil, binding == .recipients || binding == .bcc {
+        fuzzFail("pass binds \"\(binding?.rawValue ?? "-")\" but the statement was signed without an envelope")
     }
-    if binding == "recipients" || st.hiddenRecipients == 0 {
+    if binding == .recipients || st.hiddenRecipients == 0 {
         for r in result.report.recipients {
             let final = r.finalRecipient.trimmingWhitespace.asciiLowercased
             let original = r.originalRecipient.trimmingWhitespace.asciiLowercased
             if !g.visible.contains(final) && !g.visible.contains(original) {
-                fuzzFail("pass binds \"\(binding)\" but names \(final), not a recipient of the genuine message")
+                fuzzFail("pass binds \"\(binding?.rawValue ?? "-")\" but names \(final), not a recipient of the genuine message")
             }
         }
     }
-    if let env = g.envelope, binding.hasPrefix("recipients") {
-        for a in named where !env.contains(a) && !g.visible.contains(a) && !binding.contains("Bcc") {
-            fuzzFail("pass binds \"\(binding)\" but names \(a), not an envelope recipient")
+    // Bound to the recipients (not "may be one of the Bcc"): each is an
+    // envelope recipient.
+    if let env = g.envelope, binding == .recipients {
+        for a in named where !env.contains(a) && !g.visible.contains(a) {
+            fuzzFail("pass binds \"recipients\" but names \(a), not an envelope recipient")
         }
     }
     // Every copy of the message in the bounce.
@@ -176,7 +178,7 @@ func judgePass(_ input: [UInt8], _ result: CheckResult, _ coverage: Coverage) {
         case .success(.body):
             compareLeaves(view.leaves, g.view.leaves, count: g.view.leaves.count, which, exactCount: true)
             if view.shape != g.view.shape { fuzzFail("pass (body verified), but \(which) has another preamble or epilogue") }
-        case .success(.partial(let n, _)):
+        case .success(.partial(let n, _, _)):
             compareLeaves(view.leaves, g.view.leaves, count: n, which, exactCount: false)
             comparePrefix(view.leaves, g.view.leaves, at: n, which)
         }
