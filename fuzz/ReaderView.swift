@@ -172,8 +172,25 @@ enum Canonical {
             .joined(separator: [ASCII.space]))
     }
 
-    /// Every field of `name`, as bound.
+    /// Every field of `name`, each value as `value` gives it.
     static func fields(_ name: String, _ h: Header) -> [[UInt8]] { h.all(name).map(value) }
+
+    /// Every field of `name` as far as a pass vouches for it: From, To and
+    /// Cc by their addresses only, each domain cut to its last two labels
+    /// (bouncesign(1): display names and comments are not bound, so that a
+    /// server that masquerades or re-quotes after signing does not break the
+    /// proof); other fields as `value`.
+    static func bound(_ name: String, _ h: Header) -> [[UInt8]] {
+        guard ["from", "to", "cc"].contains(name) else { return fields(name, h) }
+        return h.all(name).map { f in
+            Array(AddressList.addresses(f.value).map(cutDomain).joined(separator: ",").utf8)
+        }
+    }
+
+    private static func cutDomain(_ address: String) -> String {
+        guard let at = address.lastIndex(of: "@") else { return address }
+        return address[...at] + address[address.index(after: at)...].split(separator: ".").suffix(2).joined(separator: ".")
+    }
 }
 
 /// The copies of an original a reader can find in a bounce, in the order
