@@ -8,7 +8,7 @@
 // bounce, where BounceClassifier looks: message/* and header-type parts
 // (decoded), parts whose own header starts a message (raw), text pasted
 // into a text part or a plain body, and, when none of those, a header block
-// in a multipart's own text.
+// in a multipart's own text or in a delivery-status part.
 
 /// One leaf as a mail client would show it.
 struct ReaderLeaf: Equatable {
@@ -285,7 +285,10 @@ struct ReturnedCopies: MIMEScanVisitor {
             if let block = InlineOriginal.find(in: x.text[...]) { found.append(Array(block)) }
         }
         if found.isEmpty {
-            for (k, x) in entities.enumerated() where x.hasParts || k == 0 {
+            // As the classifier: a multipart's own text, the message's, or
+            // a status part that a part with a mismatched delimiter ran into.
+            for (k, x) in entities.enumerated()
+            where x.hasParts || k == 0 || x.e.contentType.mediaType.hasSuffix("delivery-status") {
                 if let block = InlineOriginal.headerBlock(in: x.text[...], from: 0) {
                     found.append(Array(block))
                     break
