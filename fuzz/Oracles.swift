@@ -153,6 +153,9 @@ func judgePass(_ input: [UInt8], _ result: CheckResult, _ coverage: Coverage) {
     let copies = ReturnedCopies.find(in: input).filter {
         ReaderView.read($0[...]).header["Message-ID"].flatMap(MessageID.normalize) == st.messageID
     }
+    if debugExplain {
+        for c in copies { FileIO.printError("copy: \(String(mailBytes: c.prefix(300)).debugDescription)") }
+    }
     if copies.isEmpty { fuzzFail("pass (\(coverage.description)) but no copy of \(st.messageID) is to be found in the bounce") }
     var sawBody = false
     for (k, copy) in copies.enumerated() {

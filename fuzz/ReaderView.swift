@@ -281,7 +281,9 @@ struct ReturnedCopies: MIMEScanVisitor {
             let bytes = x.raw ? Self.skipLeadingSpace(c) : Self.skipLeadingSpace(x.text)
             found.append(bytes)
         }
-        for (k, x) in entities.enumerated() where !x.hasParts && (x.e.contentType.type == "text" || k == 0) {
+        // Text pasted inline, where the classifier looks for it: in a text
+        // leaf (or the message) that is not itself read as an original.
+        for (k, x) in entities.enumerated() where !x.hasParts && x.copy == nil && (x.e.contentType.type == "text" || k == 0) {
             if let block = InlineOriginal.find(in: x.text[...]) { found.append(Array(block)) }
         }
         if found.isEmpty {
