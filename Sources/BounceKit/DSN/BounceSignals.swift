@@ -76,8 +76,9 @@ enum BounceSignals {
 
     /// Text that says a delivery is still being tried, and text that says it
     /// is not (lower case).
-    private static let delayTextPhrases = ["will retry", "will continue to try", "no action is required on your part", "is delayed"]
-        .map { Array($0.utf8) }
+    private static let delayTextPhrases = [
+        "will retry", "will continue to try", "no action is required on your part", "is delayed",
+    ].map { Array($0.utf8) }
     private static let finalTextPhrases = ["permanent", "giving up", "gave up"].map { Array($0.utf8) }
 
     /// RFC 3834 §5 and the pre-standard vacation markers.
