@@ -279,6 +279,9 @@ struct ReturnedCopies: MIMEScanVisitor {
         for x in entities.dropFirst() {
             guard let c = x.copy else { continue }
             let bytes = x.raw ? Self.skipLeadingSpace(c) : Self.skipLeadingSpace(x.text)
+            // As the classifier: a part whose message has no header field
+            // holds no original (and the last resort below may then apply).
+            if ReaderView.read(bytes[...]).header.fields.isEmpty { continue }
             found.append(bytes)
         }
         // Text pasted inline, where the classifier looks for it: in a text
