@@ -17,6 +17,10 @@ struct ReaderLeaf: Equatable {
     var charset: String
     /// The decoded bytes.
     var content: [UInt8]
+    /// Sent as lines (7bit, 8bit, binary or unknown, not base64 or QP): its
+    /// line ends are the message's, LF, CRLF or a bare CR alike, and read
+    /// here as LF; what the part means by them is the reader's guess.
+    var asLines = false
 }
 
 /// A message as a reader sees it.
@@ -92,7 +96,8 @@ struct ReaderVisitor: MIMEScanVisitor {
         }
         o.decoder.finish(cutByDelimiter: cutByDelimiter) { o.bytes += $0 }
         let charset = (e.contentType.parameters["charset"] ?? "").asciiLowercased
-        all.append((e.ordinal, ReaderLeaf(mediaType: e.contentType.mediaType, charset: charset, content: o.bytes)))
+        let asLines = e.encoding != .base64 && e.encoding != .quotedPrintable
+        all.append((e.ordinal, ReaderLeaf(mediaType: e.contentType.mediaType, charset: charset, content: o.bytes, asLines: asLines)))
     }
 
     private mutating func decode(_ line: LinePiece) {

@@ -88,6 +88,9 @@ struct FuzzFindingTests {
         .init(
             name: "a multipart whose parts no delimiter opens has no l line and verifies", file: "sign-003-no-content-leaves.eml",
             leaves: 0),
+        .init(
+            name: "a bare CR in a part sent as lines, re-encoded as base64, keeps its bytes and verifies",
+            file: "sign-004-bare-cr-in-part-sent-as-lines.eml", leaves: 1),
     ]
 
     @Test("each signer finding signs with its leaves and, bounced back whole, passes with its body verified", arguments: signRows)
