@@ -306,6 +306,7 @@ func signerOracles(_ input: [UInt8]) {
     bounce += Array("\n--fuzz-bounce-9f3a--\n".utf8)
     let verdict = BounceChecker(verifier: StubVerifier(genuine: genuine), policy: fuzzPolicy).check(bounce).verdict
     if verdict != .pass(.body) {
+        if debugExplain { FileIO.printError("signed: \(String(mailBytes: out.bytes).debugDescription)") }
         fuzzFail("round trip: the signed message bounced back whole gives \(verdict.keyword) (\(verdict.reason))")
     }
 }

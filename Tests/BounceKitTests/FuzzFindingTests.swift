@@ -91,6 +91,9 @@ struct FuzzFindingTests {
         .init(
             name: "a bare CR in a part sent as lines, re-encoded as base64, keeps its bytes and verifies",
             file: "sign-004-bare-cr-in-part-sent-as-lines.eml", leaves: 1),
+        .init(
+            name: "a multipart/mixed without parts but with a preamble is wrapped, its shape bound as a part's",
+            file: "sign-005-empty-multipart-with-preamble.eml", leaves: 0),
     ]
 
     @Test("each signer finding signs with its leaves and, bounced back whole, passes with its body verified", arguments: signRows)
@@ -99,13 +102,23 @@ struct FuzzFindingTests {
         try expectSignsAndVerifies(row.name, input, leaves: row.leaves)
     }
 
-    @Test("a message with no content leaves (an empty multipart) signs with no l line and verifies")
+    @Test(
+        "a message with no content leaves (an empty multipart, bare or with a preamble or epilogue) signs with no l line and verifies"
+    )
     func emptyMultipartSignsAndVerifies() throws {
-        let message =
+        let head =
             "From: alice@example.org\nTo: bob@example.net\nSubject: nothing\nDate: Sat, 29 Nov 2025 02:41:00 +0000\n"
-            + "Message-ID: <empty.1@example.org>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b--\n"
-        for (ends, bytes) in lfAndCRLF(Array(message.utf8)) {
-            try expectSignsAndVerifies("empty multipart (\(ends))", bytes, leaves: 0)
+            + "Message-ID: <empty.1@example.org>\nMIME-Version: 1.0\n"
+        let cases = [
+            ("bare", "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b--\n"),
+            ("with a preamble (fuzz sign-005)", "Content-Type: multipart/mixed; boundary=\"b\"\n\nThis is MIME.\n\n--b--\n"),
+            ("with an epilogue", "Content-Type: multipart/mixed; boundary=\"b\"\n\n--b--\nthe end\n"),
+            ("alternative, with a preamble", "Content-Type: multipart/alternative; boundary=\"b\"\n\nThis is MIME.\n--b--\n"),
+        ]
+        for (name, body) in cases {
+            for (ends, bytes) in lfAndCRLF(Array((head + body).utf8)) {
+                try expectSignsAndVerifies("empty multipart, \(name) (\(ends))", bytes, leaves: 0)
+            }
         }
     }
 
