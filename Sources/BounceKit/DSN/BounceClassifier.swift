@@ -12,14 +12,25 @@
 /// Classifies a bounce read once (BounceReader).
 public enum BounceClassifier {
     public static func classify(_ outline: BounceOutline) -> BounceReport {
-        let (kind, format, recipients) = recognise(outline)
+        // Looked for at most once: recognising a non-standard bounce may
+        // need to know whether it returns a message, and so does the report.
+        var found: ReturnedOriginal?? = nil
+        func original() -> ReturnedOriginal? {
+            if let o = found { return o }
+            let o = findOriginal(in: outline)
+            found = .some(o)
+            return o
+        }
+        let (kind, format, recipients) = recognise(outline, original: original)
         guard kind != .notBounce else {
             return BounceReport(kind: .notBounce, format: format, original: nil, recipients: [])
         }
-        return BounceReport(kind: kind, format: format, original: findOriginal(in: outline), recipients: recipients)
+        return BounceReport(kind: kind, format: format, original: original(), recipients: recipients)
     }
 
-    private static func recognise(_ outline: BounceOutline) -> (MessageKind, String, [RecipientStatus]) {
+    private static func recognise(
+        _ outline: BounceOutline, original: () -> ReturnedOriginal?
+    ) -> (MessageKind, String, [RecipientStatus]) {
         let entities = outline.entities
         let root = outline.root
         let types = entities.map(\.contentType.mediaType)
@@ -42,7 +53,7 @@ public enum BounceClassifier {
             if recipients.isEmpty, BounceSignals.saysDelay(h, text: firstText(of: outline)) { kind = .delay }
             return (kind, "RFC 3464 delivery status notification", recipients)
         }
-        if BounceSignals.looksLikeBounce(h, returnsMessage: { findOriginal(in: outline) != nil }) {
+        if BounceSignals.looksLikeBounce(h, returnsMessage: { original() != nil }) {
             if BounceSignals.isVirusNotice(h) { return (.virus, "virus notice", []) }
             let delayed = BounceSignals.saysDelay(h, text: firstText(of: outline))
             // Exim names the failed recipients in a header of its own.
@@ -68,10 +79,10 @@ public enum BounceClassifier {
         return .failure
     }
 
-    /// The decoded text of the first text part (or the body), for phrases.
-    private static func firstText(of outline: BounceOutline) -> String {
+    /// The decoded start of the first text part (or the body), for phrases.
+    private static func firstText(of outline: BounceOutline) -> ArraySlice<UInt8> {
         let part = outline.entities.first { $0.contentType.type == "text" && $0.isLeaf } ?? outline.root
-        return String(mailBytes: part.text.prefix(8_192))
+        return part.text.prefix(8_192)
     }
 
     /// The returned original: the first part that holds one, else text

@@ -65,9 +65,13 @@ public struct MessageSigner {
         // No field to bind: no `h` line (an empty name list would be written
         // "h:  digest", which no reader parses back).
         let binding = HeaderBinding.of(message.header)
+        // A multipart/mixed without parts is wrapped like any other message:
+        // its preamble and epilogue are then a part's, not the root's.
+        let content = scanner.visitor.content
+        let shape = mixed || headerOnly ? content.shapeDigest : content.wrappedShapeDigest
         let statement = Statement(
             timestamp: now, nonce: Crypto.randomBytes(8).hex, messageID: messageID, headers: binding.names.isEmpty ? nil : binding,
-            hiddenRecipients: envelope.map { $0.hiddenCount(message.header) }, shape: scanner.visitor.content.shapeDigest,
+            hiddenRecipients: envelope.map { $0.hiddenCount(message.header) }, shape: shape,
             leaves: LeafCollector.records(leaves))
         let text = Array(statement.text.utf8)
         let signed: SignedStatement
