@@ -320,6 +320,14 @@ if want 6; then
       "gpg --homedir '$home' --batch --local-user '$fpr' --clearsign --output - '$tmp/statement.txt'" \
       "gpg --homedir '$home' --batch --verify '$tmp/statement.asc'"
     clearsign_ms=$ours_ms verify_ms=$base_ms
+    # The floor: GPGME itself in a long-lived C process (scripts/gpgme-floor.c), same statement.
+    floor_line=""
+    if cc -O2 "$here/gpgme-floor.c" -o "$tmp/gpgme-floor" -lgpgme 2> "$tmp/cc.log"; then
+      fs=$(GNUPGHOME=$home "$tmp/gpgme-floor" sign "$tmp/statement.txt" "$MILTER_COUNT" 2>/dev/null || echo "")
+      fv=$(GNUPGHOME=$home "$tmp/gpgme-floor" verify "$tmp/statement.asc" "$MILTER_COUNT" 2>/dev/null || echo "")
+      [ -n "$fs" ] && [ -n "$fv" ] && floor_line=$(awk -v fs="$fs" -v fv="$fv" -v cs="$clearsign_ms" -v cv="$verify_ms" 'BEGIN {
+        printf "6 floor: GPGME in a long-lived C process (gpgme-floor.c): clearsign %.2f ms (%.2fx gpg --clearsign), verify %.2f ms (%.2fx gpg --verify)", fs, fs / cs, fv, fv / cv }')
+    fi
     rss=$(awk -v k="$(get "$milter_plain4" rss_kb)" 'BEGIN { printf "%.1f", k / 1024 }')
     ours_ms=$(get "$milter_sign1" median_ms)
     row "6 milter sign 20 kB vs gpg --clearsign" "$MILTER_COUNT" "$ours_ms" "$clearsign_ms" \
@@ -339,6 +347,8 @@ if want 6; then
       printf "6 milter messages/s, 1 and 4 sessions: sign %.0f / %.0f (gpg --clearsign alone: %.0f/s), check %.0f / %.0f (gpg --verify: %.0f/s), ordinary %.0f / %.0f\n", s1, s4, 1000 / cs, c1, c4, 1000 / cv, p1, p4
       printf "6 milter CPU per message (its own process; gpg runs apart): sign %.2f ms, check %.2f ms", sc, cc
     }')
+    [ -n "$floor_line" ] && milter_line="$milter_line
+$floor_line"
   fi
 fi
 
