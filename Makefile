@@ -15,7 +15,7 @@ SECONDS ?= 60
 
 # Build and run-time needs; no MTA (procmail would pull one in as a
 # recommendation, hence --no-install-recommends).
-DEBS = libgpgme-dev libgcrypt20-dev libmilter-dev miltertest gnupg gpg-agent procmail mandoc
+DEBS = libgpgme-dev libgcrypt20-dev libmilter-dev miltertest libopendkim-dev gnupg gpg-agent procmail mandoc python3-dkim python3-nacl
 BIN  = $(shell $(SWIFT) build $(SWIFTFLAGS) --show-bin-path 2>/dev/null)
 # make deb: what it needs beyond DEBS, and the package it writes.
 DEB_DEBS ?= dpkg-dev
@@ -40,10 +40,12 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	Tests/mta/real-bounces .build/debug
+	Tests/mta/dkim-bounces .build/debug
 	Tests/mta/outbound .build/debug
 	Tests/mda/recipes .build/debug
 	Tests/mta/milter .build/debug
 	Tests/mta/milter-mta .build/debug
+	Tests/dkim/dkim-order .build/debug
 	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory deb DEB_DEBS="dpkg-dev lintian" && Tests/pkg/deb-test $(DEB)
 	mandoc -Tlint -Wwarning man/*.1 man/*.5 man/*.8

@@ -22,7 +22,9 @@ let package = Package(
         .systemLibrary(name: "CGcrypt"),
         // libmilter-dev: linked normally, by the milter alone (Sources/CMilter/shim.h).
         .systemLibrary(name: "CMilter", providers: [.apt(["libmilter-dev"])]),
-        .target(name: "BounceKit", dependencies: ["CGPGME", "CGcrypt"]),
+        // libopendkim-dev, loaded on first use likewise (Sources/CDKIM/shim.h).
+        .systemLibrary(name: "CDKIM"),
+        .target(name: "BounceKit", dependencies: ["CGPGME", "CGcrypt", "CDKIM"]),
         .executableTarget(name: "bouncesign", dependencies: ["BounceKit"]),
         .executableTarget(name: "bouncecheck", dependencies: ["BounceKit"]),
         .executableTarget(name: "bouncesign-milter", dependencies: ["BounceKit", "CMilter"]),

@@ -8,7 +8,7 @@
 // bounce, where BounceClassifier looks: message/* and header-type parts
 // (decoded), parts whose own header starts a message (raw), text pasted
 // into a text part or a plain body, and, when none of those, a header block
-// in a multipart's own text.
+// in a multipart's own text or in a delivery-status part.
 
 /// One leaf as a mail client would show it.
 struct ReaderLeaf: Equatable {
@@ -17,6 +17,10 @@ struct ReaderLeaf: Equatable {
     var charset: String
     /// The decoded bytes.
     var content: [UInt8]
+    /// Sent as lines (7bit, 8bit, binary or unknown, not base64 or QP): its
+    /// line ends are the message's, LF, CRLF or a bare CR alike, and read
+    /// here as LF; what the part means by them is the reader's guess.
+    var asLines = false
 }
 
 /// A message as a reader sees it.
@@ -92,7 +96,8 @@ struct ReaderVisitor: MIMEScanVisitor {
         }
         o.decoder.finish(cutByDelimiter: cutByDelimiter) { o.bytes += $0 }
         let charset = (e.contentType.parameters["charset"] ?? "").asciiLowercased
-        all.append((e.ordinal, ReaderLeaf(mediaType: e.contentType.mediaType, charset: charset, content: o.bytes)))
+        let asLines = e.encoding != .base64 && e.encoding != .quotedPrintable
+        all.append((e.ordinal, ReaderLeaf(mediaType: e.contentType.mediaType, charset: charset, content: o.bytes, asLines: asLines)))
     }
 
     private mutating func decode(_ line: LinePiece) {
@@ -172,8 +177,25 @@ enum Canonical {
             .joined(separator: [ASCII.space]))
     }
 
-    /// Every field of `name`, as bound.
+    /// Every field of `name`, each value as `value` gives it.
     static func fields(_ name: String, _ h: Header) -> [[UInt8]] { h.all(name).map(value) }
+
+    /// Every field of `name` as far as a pass vouches for it: From, To and
+    /// Cc by their addresses only, each domain cut to its last two labels
+    /// (bouncesign(1): display names and comments are not bound, so that a
+    /// server that masquerades or re-quotes after signing does not break the
+    /// proof); other fields as `value`.
+    static func bound(_ name: String, _ h: Header) -> [[UInt8]] {
+        guard ["from", "to", "cc"].contains(name) else { return fields(name, h) }
+        return h.all(name).map { f in
+            Array(AddressList.addresses(f.value).map(cutDomain).joined(separator: ",").utf8)
+        }
+    }
+
+    private static func cutDomain(_ address: String) -> String {
+        guard let at = address.lastIndex(of: "@") else { return address }
+        return address[...at] + address[address.index(after: at)...].split(separator: ".").suffix(2).joined(separator: ".")
+    }
 }
 
 /// The copies of an original a reader can find in a bounce, in the order
@@ -262,13 +284,21 @@ struct ReturnedCopies: MIMEScanVisitor {
         for x in entities.dropFirst() {
             guard let c = x.copy else { continue }
             let bytes = x.raw ? Self.skipLeadingSpace(c) : Self.skipLeadingSpace(x.text)
+            // As the classifier: a part whose message has no header field
+            // holds no original (and the last resort below may then apply).
+            if ReaderView.read(bytes[...]).header.fields.isEmpty { continue }
             found.append(bytes)
         }
-        for (k, x) in entities.enumerated() where !x.hasParts && (x.e.contentType.type == "text" || k == 0) {
+        // Text pasted inline, where the classifier looks for it: in a text
+        // leaf (or the message) that is not itself read as an original.
+        for (k, x) in entities.enumerated() where !x.hasParts && x.copy == nil && (x.e.contentType.type == "text" || k == 0) {
             if let block = InlineOriginal.find(in: x.text[...]) { found.append(Array(block)) }
         }
         if found.isEmpty {
-            for (k, x) in entities.enumerated() where x.hasParts || k == 0 {
+            // As the classifier: a multipart's own text, the message's, or
+            // a status part that a part with a mismatched delimiter ran into.
+            for (k, x) in entities.enumerated()
+            where x.hasParts || k == 0 || x.e.contentType.mediaType.hasSuffix("delivery-status") {
                 if let block = InlineOriginal.headerBlock(in: x.text[...], from: 0) {
                     found.append(Array(block))
                     break

@@ -13,98 +13,13 @@ enum BounceCheck {
             FileIO.printError("bouncecheck: cannot read the command line (is /proc mounted?)")
             exit(ExitStatus.tempFail.rawValue)
         }
-        let options: Options
-        do { options = try Options.parse(Array(CommandLine.arguments.dropFirst())) } catch {
-            FileIO.printError("bouncecheck: \(error.message)\n\(Options.usage)\n  See 'bouncecheck --help' for more information.")
+        let options: CheckOptions
+        do { options = try CheckOptions.parse(Array(CommandLine.arguments.dropFirst())) } catch {
+            FileIO.printError("bouncecheck: \(error.message)\n\(CheckOptions.usage)\n  See 'bouncecheck --help' for more information.")
             exit(ExitStatus.usage.rawValue)
         }
-        if options.help { print(Options.help, terminator: ""); exit(0) }
+        if options.help { print(CheckOptions.help, terminator: ""); exit(0) }
         if options.version { print(BounceKitVersion.string); exit(0) }
-        exit(Run(options: options).run().rawValue)
+        exit(CheckCommand(options: options).run().rawValue)
     }
-}
-
-/// One check, from options to exit status.
-struct Run {
-    let options: Options
-    var config: String? { options.config }
-    var file: String? { options.file }
-    var annotate: Bool { options.annotate }
-    var explain: Bool { options.explain }
-
-    func run() -> ExitStatus {
-        Host.unblockTerminationSignals()
-        SystemLog.open("bouncecheck")
-        var settings: Configuration
-        do { settings = try Configuration.load(path: config ?? Configuration.defaultPath, required: config != nil) } catch {
-            return fail("bouncecheck: \(error.description)", .config)
-        }
-        // A bad value is a configuration error (78), as bouncecheck(1) says;
-        // only a malformed command line is a usage error (64).
-        do { try applyFlags(to: &settings) } catch {
-            return fail("bouncecheck: \(error.description)", .config)
-        }
-        if options.check {
-            let findings = SetupCheck(
-                config: settings, configPath: config ?? Configuration.defaultPath, now: Host.now, hostname: Host.name
-            ).checker()
-            for f in findings { print(f.line) }
-            return findings.contains { $0.level == .error } ? .config : .pass
-        }
-        guard !settings.trust.isEmpty else {
-            return fail("bouncecheck: no trusted keys: set trust in \(config ?? Configuration.defaultPath) or give -t", .config)
-        }
-        let checker = BounceChecker(
-            verifier: GPGVerifier(setup: settings.gpgSetup),
-            policy: CheckPolicy(settings, now: Host.now))
-        if options.survey { return Survey(checker: checker).run(options.operands, json: options.json) }
-        // The message is read once, streaming, in bounded memory; a pipe is
-        // spooled to TMPDIR when it must be passed on (annotate).
-        let fd: Int32
-        if let file {
-            fd = open(file, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return fail("bouncecheck: cannot read \(file): \(String(cString: strerror(errno)))", .tempFail) }
-        } else {
-            fd = 0
-        }
-        let source: MessageSource
-        do { source = try MessageSource(fd: fd, spoolDirectory: Host.temporaryDirectory, spool: annotate) } catch {
-            return fail("bouncecheck: \(error.reason)", .tempFail)
-        }
-        let result: CheckResult
-        do { result = try checker.check(source) } catch {
-            return fail("bouncecheck: cannot read the message: \(error.reason)", .tempFail)
-        }
-        SystemLog.log(result.verdict.keyword == "temperror" ? .warning : .info, result.summary)
-        for w in result.findings.warnings { SystemLog.log(.warning, w) }
-        if explain {
-            let text = result.explanation.joined(separator: "\n") + "\n"
-            if annotate { FileIO.printError(text, newline: false) } else { print(text, terminator: "") }
-        }
-        if case .temperror(let why) = result.verdict {
-            return fail("bouncecheck: cannot decide now: \(why)", .tempFail)
-        }
-        guard annotate else { return result.verdict.exitStatus }
-        do { try Annotation.write(source, summary: result.summary, to: MailOutput(fd: 1)) } catch {
-            return fail("bouncecheck: cannot pass the message on: \(error.reason)", .tempFail)
-        }
-        return .pass
-    }
-
-    private func applyFlags(to settings: inout Configuration) throws(Configuration.Error) {
-        if let homedir = options.homedir { try settings.set("homedir", homedir) }
-        if !options.trust.isEmpty {
-            settings.trust = []
-            for t in options.trust { try settings.set("trust", t) }
-        }
-        if let maxAge = options.maxAge { try settings.set("max-age", maxAge) }
-        if options.requireBody { settings.requireBody = true }
-    }
-}
-
-/// Prints a one-line error to standard error and returns the exit status.
-func fail(_ message: String, _ status: ExitStatus) -> ExitStatus {
-    FileIO.printError(message)
-    SystemLog.log(.error, message)
-    return status
 }

@@ -44,6 +44,13 @@ struct CommandLineTests {
         #expect(documented == Set(ExitStatus.allCases.map(\.rawValue)))
     }
 
+    @Test("bouncesign(1) EXIT STATUS lists exactly bouncesign's exit statuses")
+    func signExitStatusMatchesCode() throws {
+        let page = try String(contentsOf: repoRoot.appendingPathComponent("man/bouncesign.1"), encoding: .utf8)
+        let documented = SetupTests.exitStatuses(page)
+        #expect(documented == Set(ExitStatus.bouncesign.map(\.rawValue)), "got \(documented)")
+    }
+
     @Test("usage and configuration errors exit 64 and 78 with one clear line")
     func errorsAreClear() throws {
         let usage = try bouncecheck(["--no-such-flag"])

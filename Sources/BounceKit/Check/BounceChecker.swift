@@ -58,21 +58,26 @@ public struct BounceChecker {
     public let verifier: any ClearsignVerifying
     public let policy: CheckPolicy
     public let limits: Limits
+    /// DKIM verification, when policy.dkim is set (Check/DKIMProof.swift).
+    public let dkim: (any DKIMVerifying)?
 
-    public init(verifier: any ClearsignVerifying, policy: CheckPolicy, limits: Limits = .standard) {
+    public init(
+        verifier: any ClearsignVerifying, policy: CheckPolicy, limits: Limits = .standard, dkim: (any DKIMVerifying)? = nil
+    ) {
         self.verifier = verifier
         self.policy = policy
         self.limits = limits
+        self.dkim = policy.dkim == nil ? nil : dkim
     }
 
     /// Checks a message held in memory.
     public func check(_ input: [UInt8]) -> CheckResult {
-        decide(BounceOutline.read(input[...], limits: limits))
+        decide(BounceOutline.read(input[...], limits: limits, dkim: dkim))
     }
 
     /// Checks a message read once from `source`, in bounded memory.
     public func check(_ source: MessageSource) throws(FileIO.Failure) -> CheckResult {
-        var scanner = MIMEScanner(visitor: BounceReader(limits: limits), limits: limits)
+        var scanner = MIMEScanner(visitor: BounceReader(limits: limits, dkim: dkim), limits: limits)
         try source.read { scanner.feed($0) }
         scanner.finish()
         return decide(scanner.visitor.outline)
@@ -82,13 +87,23 @@ public struct BounceChecker {
     public func decide(_ outline: BounceOutline) -> CheckResult {
         let report = BounceClassifier.classify(outline)
         var findings = ProofFindings()
-        let verdict: Verdict
+        var verdict: Verdict
         switch (report.kind, report.original) {
         case (.notBounce, _):
             verdict = .none
         case (_, .some(let original)):
             verdict = ProofVerifier(verifier: verifier, policy: policy)
                 .verify(original, recipients: report.recipients, findings: &findings)
+            // The bouncesign proof decides whenever there is one; our DKIM
+            // signature stands in only for a missing proof.
+            if let dkim = policy.dkim, DKIMProof.applies(to: original) {
+                if verdict == .fail(.noProof) {
+                    findings.steps.append("proof: none; judging the DKIM signature of \(original.message.dkim?.domains.joined(separator: ", ") ?? "")")
+                    verdict = DKIMProof(dkim, policy: policy).verify(original, findings: &findings)
+                } else {
+                    findings.steps.append("proof: decided by the bouncesign proof; the DKIM signature was not needed")
+                }
+            }
         case (.failure, nil), (.delay, nil), (.delivered, nil):
             verdict = .fail(.noOriginal)
         case (let kind, nil):

@@ -48,6 +48,13 @@ struct CarriedProof {
         {
             return .failure(.statementMismatch)
         }
+        // Proof parts cut short: only the start of the proof may be there.
+        for (type, bytes) in m.cutProofParts {
+            let whole = type == ProofNames.statementType ? signed.text : signed.clearsigned
+            guard Lines.isPrefix(Lines.normalized(bytes), of: Lines.normalized(whole)) else {
+                return .failure(.malformedProof("a proof part cut short holds what the proof does not"))
+            }
+        }
         let source = fromPart != nil ? "proof parts" : "\(ProofNames.header) header"
         return .success(CarriedProof(signed: signed, source: source, isLegacy: legacy))
     }

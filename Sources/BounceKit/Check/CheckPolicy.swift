@@ -9,6 +9,9 @@ public struct CheckPolicy: Sendable {
     public var requireBody: Bool
     /// Unix time to judge freshness against.
     public var now: Int
+    /// Our own DKIM signature as proof when there is no bouncesign proof
+    /// (nil: no dkim-domain, off).
+    public var dkim: DKIMPolicy? = nil
 
     public init(trusted: [String], maxAge: Int, clockSkew: Int, requireBody: Bool, now: Int) {
         self.trusted = trusted
@@ -22,6 +25,10 @@ public struct CheckPolicy: Sendable {
         self.init(
             trusted: config.trust, maxAge: config.maxAge, clockSkew: config.clockSkew,
             requireBody: config.requireBody, now: now)
+        if !config.dkimDomains.isEmpty {
+            dkim = DKIMPolicy(
+                domains: config.dkimDomains, maxAge: config.dkimMaxAge ?? config.maxAge, headersOnly: config.dkimHeadersOnly)
+        }
     }
 
     /// Whether a signature's fingerprint (or key ID, for an unknown key) names a trusted key.

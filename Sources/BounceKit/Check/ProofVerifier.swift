@@ -190,9 +190,9 @@ public struct ProofVerifier {
     private static func weaker(_ a: Coverage, _ b: Coverage) -> Coverage {
         func rank(_ c: Coverage) -> Int {
             switch c {
-            case .body: return 2
+            case .body, .dkim(_, true): return 2
             case .partial: return 1
-            case .headersOnly: return 0
+            case .headersOnly, .dkim(_, false): return 0
             }
         }
         return rank(a) <= rank(b) ? a : b
@@ -201,6 +201,17 @@ public struct ProofVerifier {
 
 /// Lines with line ends unified and trailing white space and blank lines removed.
 enum Lines {
+    /// Whether `part` is the start of `whole`: equal lines, the last one
+    /// of `part` possibly cut short.
+    static func isPrefix(_ part: [ArraySlice<UInt8>], of whole: [ArraySlice<UInt8>]) -> Bool {
+        guard part.count <= whole.count else { return false }
+        for (i, line) in part.enumerated() {
+            if i == part.count - 1 { return whole[i].starts(with: line) }
+            guard line.elementsEqual(whole[i]) else { return false }
+        }
+        return true
+    }
+
     static func normalized(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
         var out: [ArraySlice<UInt8>] = []
         var pos = 0

@@ -19,6 +19,9 @@ public struct ReturnedMessage: Sendable {
     /// bytes, at most `ReturnedMessage.maxProofPart` each.
     var statementPart: [UInt8]? = nil
     var clearsignPart: [UInt8]? = nil
+    /// Proof parts of a return cut short inside them: no carrier, but they
+    /// may hold nothing but the start of the proof the header carries.
+    var cutProofParts: [(mediaType: String, bytes: [UInt8])] = []
     /// Version 1: every top-level part of a proof type counts, and the body
     /// hash (mime-leaves/1) of the whole return.
     var legacyProofParts: [(mediaType: String, bytes: [UInt8])] = []
@@ -29,6 +32,9 @@ public struct ReturnedMessage: Sendable {
     public var leavesBeforeLimit: Int? = nil
     /// Defects met, for --explain.
     public var defects: Set<MIMEDefect> = []
+    /// Its DKIM signatures of our domains (DKIM/DKIMTap.swift), when DKIM
+    /// is configured and its header has one.
+    public var dkim: DKIMEvidence? = nil
 
     /// Bytes of a proof part kept: far above any statement bouncesign writes.
     static let maxProofPart = 64 << 10
@@ -43,16 +49,27 @@ struct ReturnedMessageReader: MIMEScanVisitor {
     private var proofPart: (ordinal: Int, mediaType: String, decoder: BodyDecoder, bytes: [UInt8])? = nil
     private var proofParts: [(ordinal: Int, mediaType: String, bytes: [UInt8])] = []
     private var inBody = false
+    /// DKIM (configured or nil), and its tap once the header names our domain.
+    private let dkimVerifier: (any DKIMVerifying)?
+    private var dkimTap: DKIMTap? = nil
 
     /// `limitBefore`: a limit was hit in the bounce before this message began.
-    init(limitBefore: Bool = false) {
+    init(limitBefore: Bool = false, dkim: (any DKIMVerifying)? = nil) {
         if limitBefore { result.leavesBeforeLimit = 0 }
+        dkimVerifier = dkim
     }
 
     mutating func begin(_ entity: ScannedEntity) {
         if entity.ordinal == 0 {
             result.header = entity.header
             inBody = true
+            switch DKIMTap.start(entity.header, dkimVerifier) {
+            case .tap(let t): dkimTap = t
+            case .failed(let evidence): result.dkim = evidence
+            case nil: break
+            }
+        } else {
+            dkimTap?.rawHeader(entity.rawHeader)
         }
         collector.begin(entity)
         legacy.begin(entity)
@@ -65,6 +82,7 @@ struct ReturnedMessageReader: MIMEScanVisitor {
 
     mutating func bodyLine(_ line: LinePiece) {
         noteBody(line)
+        dkimTap?.line(line)
         collector.bodyLine(line)
         legacy.bodyLine(line)
         if var p = proofPart {
@@ -76,6 +94,7 @@ struct ReturnedMessageReader: MIMEScanVisitor {
 
     mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
         noteBody(line)
+        dkimTap?.line(line)
         collector.structureLine(line, role, of: multipart)
         legacy.structureLine(line, role, of: multipart)
         if multipart == 0, role == .closeDelimiter { result.closed = true }
@@ -124,6 +143,7 @@ struct ReturnedMessageReader: MIMEScanVisitor {
             // Cut inside the proof, after the statement part began: the proof
             // is not content, and its cut bytes are no carrier.
             r.leaves = r.leaves.filter { $0.ordinal != last.ordinal }
+            r.cutProofParts = proofParts.filter { $0.ordinal == last.ordinal }.map { ($0.mediaType, $0.bytes) }
             if let n = r.leavesBeforeLimit { r.leavesBeforeLimit = min(n, r.leaves.count) }
             proof = []
         }
@@ -132,11 +152,13 @@ struct ReturnedMessageReader: MIMEScanVisitor {
         }
         // A clearsign part cut short is no carrier either: the header speaks.
         if !r.closed, let cs = r.clearsignPart, (try? SignedStatement(clearsigned: cs)) == nil {
+            r.cutProofParts = [(ProofNames.clearsignType, cs)] + (r.statementPart.map { [(ProofNames.statementType, $0)] } ?? [])
             r.clearsignPart = nil
             r.statementPart = nil
         }
         r.legacyProofParts = proofParts.map { ($0.mediaType, $0.bytes) }
         r.legacyDigest = legacy.digest()
+        if let t = dkimTap { r.dkim = t.finish() }
         return r
     }
 
@@ -148,8 +170,11 @@ struct ReturnedMessageReader: MIMEScanVisitor {
 
 extension ReturnedMessage {
     /// Reads a returned original held in memory (text pasted inline).
-    static func read(_ bytes: ArraySlice<UInt8>, limits: Limits, limitBefore: Bool = false, whole: Bool = true) -> ReturnedMessage {
-        let scanner = MIMEScanner.scan(bytes, visitor: ReturnedMessageReader(limitBefore: limitBefore), limits: limits)
+    static func read(
+        _ bytes: ArraySlice<UInt8>, limits: Limits, limitBefore: Bool = false, whole: Bool = true, dkim: (any DKIMVerifying)? = nil
+    ) -> ReturnedMessage {
+        let reader = ReturnedMessageReader(limitBefore: limitBefore, dkim: dkim)
+        let scanner = MIMEScanner.scan(bytes, visitor: reader, limits: limits)
         return scanner.visitor.finished(closed: !scanner.messageIsUnclosed, containerEnded: whole)
     }
 }

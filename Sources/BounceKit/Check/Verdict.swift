@@ -11,6 +11,9 @@ public enum Coverage: Sendable, Equatable {
     case partial(verified: Int, of: Int, prefix: Int = 0)
     /// No body came back.
     case headersOnly
+    /// No bouncesign proof, but a DKIM signature of our `domain` verified
+    /// (Check/DKIMProof.swift), with the body hash when a body came back.
+    case dkim(domain: String, bodyVerified: Bool)
 
     public var description: String {
         switch self {
@@ -18,6 +21,7 @@ public enum Coverage: Sendable, Equatable {
         case .partial(let n, let m, 0): return "\(n) of \(m) parts verified, rest cut"
         case .partial(let n, let m, let p): return "\(n) of \(m) parts and the first \(p >> 10) KiB of part \(n + 1) verified, rest cut"
         case .headersOnly: return "headers only"
+        case .dkim(let d, let body): return "DKIM \(d), " + (body ? "body verified" : "headers only")
         }
     }
 }
@@ -52,6 +56,8 @@ public enum FailReason: Error, Sendable, Equatable, CustomStringConvertible {
     /// Body bytes came back, and none of them could be verified.
     case bodyUnverifiable(String)
     case bodyRequired
+    /// The DKIM signature of ours that stood in for the proof is no proof.
+    case dkim(DKIMFailure)
 
     public var description: String {
         switch self {
@@ -81,6 +87,7 @@ public enum FailReason: Error, Sendable, Equatable, CustomStringConvertible {
         case .bodyShape(let why): return "returned body does not match its hash (\(why))"
         case .bodyUnverifiable(let why): return "returned body cannot be verified (\(why))"
         case .bodyRequired: return "body required but it did not come back whole"
+        case .dkim(let f): return f.description
         }
     }
 }
@@ -132,30 +139,24 @@ public enum Verdict: Sendable, Equatable {
     }
 }
 
-/// Exit statuses (sysexits(3) where one applies).
+/// Exit statuses (sysexits(3) where one applies): the one table both man
+/// pages' EXIT STATUS sections follow (a test holds them to it).
 public enum ExitStatus: Int32, Sendable, CaseIterable {
+    /// pass: a bounce of a message we signed (and any success).
     case pass = 0
+    /// fail: a bounce without valid proof (backscatter).
     case fail = 1
+    /// none: not a bounce.
     case none = 2
+    /// unverifiable: an auto-reply or similar that returns nothing to verify.
     case unverifiable = 3
+    /// A malformed command line (bouncecheck).
     case usage = 64
-    case dataError = 65
-    case software = 70
+    /// Could not decide or sign now; retry.
     case tempFail = 75
+    /// A configuration problem (bouncecheck; bouncesign's --check and --generate-key).
     case config = 78
 
-    /// What the status means, as the man pages say it.
-    public var meaning: String {
-        switch self {
-        case .pass: return "pass: a bounce of a message we signed"
-        case .fail: return "fail: a bounce without valid proof (backscatter)"
-        case .none: return "none: not a bounce"
-        case .unverifiable: return "unverifiable: an auto-reply, challenge or virus notice that returns nothing to verify"
-        case .usage: return "usage error"
-        case .dataError: return "input is not a message"
-        case .software: return "internal error"
-        case .tempFail: return "temporary failure: could not decide or sign now; retry"
-        case .config: return "configuration error"
-        }
-    }
+    /// The statuses bouncesign ends with (besides a re-injection command's own 64-78).
+    public static let bouncesign: Set<ExitStatus> = [.pass, .tempFail, .config]
 }

@@ -28,6 +28,15 @@ public struct Configuration: Sendable, Equatable {
     public var onError = OnError.tempfail
     /// Where bouncesign puts the proof.
     public var proof = ProofPlacement.parts
+    /// Domains whose DKIM signature on a returned original counts as proof
+    /// when it has no bouncesign proof (issue 13); none: off.
+    public var dkimDomains: [String] = []
+    /// DKIM key records from this file instead of DNS.
+    public var dkimKeys: String? = nil
+    /// Oldest DKIM signature accepted, in seconds (nil: max-age).
+    public var dkimMaxAge: Int? = nil
+    /// Whether a DKIM pass without the body (headers-only return) counts.
+    public var dkimHeadersOnly = true
 
     // bouncesign-milter(8) only.
     /// Where the milter listens: local:PATH or inet:PORT@HOST (inet6: too).
@@ -157,6 +166,19 @@ public struct Configuration: Sendable, Equatable {
         case "on-error":
             try need(OnError(rawValue: value) != nil, "tempfail or pass")
             onError = OnError(rawValue: value) ?? onError
+        case "dkim-domain":
+            let d = value.asciiLowercased
+            try need(!d.isEmpty && d.contains(".") && d.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }, "a domain name")
+            if !dkimDomains.contains(d) { dkimDomains.append(d) }
+        case "dkim-keys":
+            try need(value.hasPrefix("/"), "an absolute path to a key file")
+            dkimKeys = value
+        case "dkim-max-age":
+            try need(DurationParser.seconds(value) != nil, "a duration such as 7d or 36h")
+            dkimMaxAge = DurationParser.seconds(value)
+        case "dkim-headers-only":
+            try need(["yes", "no"].contains(value), "yes or no")
+            dkimHeadersOnly = value == "yes"
         default:
             try setMilter(name, value, need)
         }

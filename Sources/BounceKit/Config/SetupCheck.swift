@@ -73,8 +73,11 @@ public struct SetupCheck {
         return out + roundTrip(key: key, trust: trust)
     }
 
-    /// bouncecheck --check: can this user verify, with which keys?
-    public func checker() -> [SetupFinding] {
+    /// bouncecheck --check: can this user verify, with which keys? And,
+    /// when DKIM is configured, its domains and key records (SetupCheck+DKIM.swift).
+    public func checker() -> [SetupFinding] { gpgChecker() + dkimFindings() }
+
+    private func gpgChecker() -> [SetupFinding] {
         var out = [SetupFinding(.ok, "configuration \(configPath) read")]
         do throws(GPGError) {
             try keyring.checkHome()

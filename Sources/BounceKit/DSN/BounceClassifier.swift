@@ -12,14 +12,25 @@
 /// Classifies a bounce read once (BounceReader).
 public enum BounceClassifier {
     public static func classify(_ outline: BounceOutline) -> BounceReport {
-        let (kind, format, recipients) = recognise(outline)
+        // Looked for at most once: recognising a non-standard bounce may
+        // need to know whether it returns a message, and so does the report.
+        var found: ReturnedOriginal?? = nil
+        func original() -> ReturnedOriginal? {
+            if let o = found { return o }
+            let o = findOriginal(in: outline)
+            found = .some(o)
+            return o
+        }
+        let (kind, format, recipients) = recognise(outline, original: original)
         guard kind != .notBounce else {
             return BounceReport(kind: .notBounce, format: format, original: nil, recipients: [])
         }
-        return BounceReport(kind: kind, format: format, original: findOriginal(in: outline), recipients: recipients)
+        return BounceReport(kind: kind, format: format, original: original(), recipients: recipients)
     }
 
-    private static func recognise(_ outline: BounceOutline) -> (MessageKind, String, [RecipientStatus]) {
+    private static func recognise(
+        _ outline: BounceOutline, original: () -> ReturnedOriginal?
+    ) -> (MessageKind, String, [RecipientStatus]) {
         let entities = outline.entities
         let root = outline.root
         let types = entities.map(\.contentType.mediaType)
@@ -42,7 +53,7 @@ public enum BounceClassifier {
             if recipients.isEmpty, BounceSignals.saysDelay(h, text: firstText(of: outline)) { kind = .delay }
             return (kind, "RFC 3464 delivery status notification", recipients)
         }
-        if BounceSignals.looksLikeBounce(h, returnsMessage: { findOriginal(in: outline) != nil }) {
+        if BounceSignals.looksLikeBounce(h, returnsMessage: { original() != nil }) {
             if BounceSignals.isVirusNotice(h) { return (.virus, "virus notice", []) }
             let delayed = BounceSignals.saysDelay(h, text: firstText(of: outline))
             // Exim names the failed recipients in a header of its own.
@@ -68,10 +79,10 @@ public enum BounceClassifier {
         return .failure
     }
 
-    /// The decoded text of the first text part (or the body), for phrases.
-    private static func firstText(of outline: BounceOutline) -> String {
+    /// The decoded start of the first text part (or the body), for phrases.
+    private static func firstText(of outline: BounceOutline) -> ArraySlice<UInt8> {
         let part = outline.entities.first { $0.contentType.type == "text" && $0.isLeaf } ?? outline.root
-        return String(mailBytes: part.text.prefix(8_192))
+        return part.text.prefix(8_192)
     }
 
     /// The returned original: the first part that holds one, else text
@@ -92,7 +103,7 @@ public enum BounceClassifier {
             let where_ = entity === outline.root ? "body" : "\(entity.contentType.mediaType) part"
             // Text kept up to the limit may have been cut there.
             let whole = entity.text.count < outline.limits.maxKeptText
-            found.append((ReturnedMessage.read(block, limits: outline.limits, whole: whole), "text pasted into the \(where_)", true))
+            found.append((ReturnedMessage.read(block, limits: outline.limits, whole: whole, dkim: outline.dkim), "text pasted into the \(where_)", true))
         }
         // Last resort, for parts whose boundary does not match: any header
         // block in a multipart's text, or in the status part that a part
@@ -101,7 +112,7 @@ public enum BounceClassifier {
             for entity in outline.entities
             where !entity.isLeaf || entity === outline.root || entity.contentType.mediaType.hasSuffix("delivery-status") {
                 guard let block = InlineOriginal.headerBlock(in: entity.text[...], from: 0) else { continue }
-                found.append((ReturnedMessage.read(block, limits: outline.limits), "text in the raw body", true))
+                found.append((ReturnedMessage.read(block, limits: outline.limits, dkim: outline.dkim), "text in the raw body", true))
                 break
             }
         }

@@ -46,12 +46,14 @@ public struct BounceOutline: Sendable {
     public var defects: Set<MIMEDefect>
     /// The limits it was read with (to read inline originals alike).
     public var limits: Limits
+    /// DKIM as configured (to read inline originals alike).
+    public var dkim: (any DKIMVerifying)? = nil
 
     public var root: OutlineEntity { entities[0] }
 
     /// Reads a message held in memory.
-    public static func read(_ bytes: ArraySlice<UInt8>, limits: Limits = .standard) -> BounceOutline {
-        MIMEScanner.scan(bytes, visitor: BounceReader(limits: limits), limits: limits).visitor.outline
+    public static func read(_ bytes: ArraySlice<UInt8>, limits: Limits = .standard, dkim: (any DKIMVerifying)? = nil) -> BounceOutline {
+        MIMEScanner.scan(bytes, visitor: BounceReader(limits: limits, dkim: dkim), limits: limits).visitor.outline
     }
 }
 
@@ -64,6 +66,7 @@ let returnedHeaderTypes: Set<String> = [
 /// Builds a `BounceOutline` as a `MIMEScanner` reads the bounce.
 struct BounceReader: MIMEScanVisitor {
     let limits: Limits
+    let dkim: (any DKIMVerifying)?
     private var entities: [OutlineEntity] = []
     private var defects: Set<MIMEDefect> = []
     private var limitHit = false
@@ -80,11 +83,14 @@ struct BounceReader: MIMEScanVisitor {
     private var taps: [(ordinal: Int, feed: OriginalFeed)] = []
     private var originals = 0
 
-    init(limits: Limits = .standard) { self.limits = limits }
+    init(limits: Limits = .standard, dkim: (any DKIMVerifying)? = nil) {
+        self.limits = limits
+        self.dkim = dkim
+    }
 
     /// The outline, once the scanner has finished.
     var outline: BounceOutline {
-        BounceOutline(entities: entities, defects: defects, limits: limits)
+        BounceOutline(entities: entities, defects: defects, limits: limits, dkim: dkim)
     }
 
     mutating func begin(_ e: ScannedEntity) {
@@ -102,10 +108,10 @@ struct BounceReader: MIMEScanVisitor {
             ["message/rfc822", "message/global", "message/partial"].contains(type) || returnedHeaderTypes.contains(type)
         {
             originals += 1
-            o.original = OriginalFeed(decoding: e.encoding, limits: limits, limitBefore: limitHit)
+            o.original = OriginalFeed(decoding: e.encoding, limits: limits, limitBefore: limitHit, dkim: dkim)
         } else if originals < limits.maxOriginals, e.ordinal > 0, e.header.first("Message-ID") != nil || e.header.first("Received") != nil {
             originals += 1
-            var feed = OriginalFeed(decoding: nil, limits: limits, limitBefore: limitHit)
+            var feed = OriginalFeed(decoding: nil, limits: limits, limitBefore: limitHit, dkim: dkim)
             feed.raw(e.rawHeader)
             taps.append((e.ordinal, feed))
         }
@@ -177,9 +183,9 @@ struct OriginalFeed {
     private var atStart = true
 
     /// `decoding`: the part's transfer encoding; nil to take raw lines.
-    init(decoding encoding: TransferEncoding?, limits: Limits, limitBefore: Bool) {
+    init(decoding encoding: TransferEncoding?, limits: Limits, limitBefore: Bool, dkim: (any DKIMVerifying)? = nil) {
         decoder = encoding.map(BodyDecoder.init)
-        scanner = MIMEScanner(visitor: ReturnedMessageReader(limitBefore: limitBefore), limits: limits)
+        scanner = MIMEScanner(visitor: ReturnedMessageReader(limitBefore: limitBefore, dkim: dkim), limits: limits)
     }
 
     /// A line of the part's body (still transfer-encoded).

@@ -61,17 +61,25 @@ enum BounceSignals {
     }
 
     /// Whether the subject or text talks of a delay rather than a failure.
-    static func saysDelay(_ h: Header, text: String) -> Bool {
+    /// `text` is searched as bytes, ASCII lower-cased once: the phrases are
+    /// ASCII, and an ASCII byte means the same character in UTF-8 and in
+    /// the Latin-1 reading `String(mailBytes:)` falls back to.
+    static func saysDelay(_ h: Header, text: ArraySlice<UInt8>) -> Bool {
         let subject = lowerHeader(h, "Subject")
         if subject.containsText("delay") || subject.containsText("warning") || subject.containsText("still being retried") {
             return true
         }
-        let lowered = text.asciiLowercased
-        return
-            (lowered.containsText("will retry") || lowered.containsText("will continue to try")
-            || lowered.containsText("no action is required on your part") || lowered.containsText("is delayed"))
-            && !lowered.containsText("permanent") && !lowered.containsText("giving up") && !lowered.containsText("gave up")
+        let lowered = text.map(ASCII.lower)
+        func has(_ phrase: [UInt8]) -> Bool { lowered.firstIndex(of: phrase, from: 0) != nil }
+        return (delayTextPhrases.contains(where: has)) && !finalTextPhrases.contains(where: has)
     }
+
+    /// Text that says a delivery is still being tried, and text that says it
+    /// is not (lower case).
+    private static let delayTextPhrases = [
+        "will retry", "will continue to try", "no action is required on your part", "is delayed",
+    ].map { Array($0.utf8) }
+    private static let finalTextPhrases = ["permanent", "giving up", "gave up"].map { Array($0.utf8) }
 
     /// RFC 3834 §5 and the pre-standard vacation markers.
     static func isAutoReply(_ h: Header) -> Bool {

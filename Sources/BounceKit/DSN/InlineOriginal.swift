@@ -26,16 +26,34 @@ enum InlineOriginal {
         var separatorsTried = 0
         while let line = text.line(at: pos), separatorsTried < 20 {
             let trimmed = text.trimmed(line.content)
-            if trimmed.count >= 8, trimmed.count < 120 {
-                let t = String(mailBytes: text[trimmed]).asciiLowercased
-                if separators.contains(where: t.hasPrefix) {
-                    separatorsTried += 1
-                    if let block = headerBlock(in: text, from: line.next, maxLines: 200) { return block }
-                }
+            if trimmed.count >= 8, trimmed.count < 120, isSeparator(text, trimmed) {
+                separatorsTried += 1
+                if let block = headerBlock(in: text, from: line.next, maxLines: 200) { return block }
             }
             pos = line.next
         }
         return headerBlock(in: text, from: text.startIndex)
+    }
+
+    /// The separators as bytes, and the first bytes they start with.
+    private static let separatorBytes = separators.map { Array($0.utf8) }
+    private static let separatorFirstBytes = Set(separatorBytes.map { $0[0] })
+
+    /// Whether the trimmed line at `range` starts with a separator, ASCII
+    /// case-insensitively. Most lines are ruled out by their first byte and
+    /// a byte comparison, without a String. A byte match is then confirmed
+    /// by the String comparison this always made (Swift compares Characters:
+    /// a combining mark right after the separator makes its last character
+    /// another one), so that the verdict on every line stays what it was.
+    private static func isSeparator(_ text: ArraySlice<UInt8>, _ range: Range<Int>) -> Bool {
+        guard separatorFirstBytes.contains(ASCII.lower(text[range.lowerBound])) else { return false }
+        let bytes = text[range]
+        let byteMatch = separatorBytes.contains { sep in
+            sep.count <= bytes.count && zip(sep, bytes).allSatisfy { $0 == ASCII.lower($1) }
+        }
+        guard byteMatch else { return false }
+        let t = String(mailBytes: bytes).asciiLowercased
+        return separators.contains(where: t.hasPrefix)
     }
 
     /// Header names whose presence makes a block of lines a message header.
@@ -60,7 +78,7 @@ enum InlineOriginal {
             while content.lowerBound < content.upperBound, ASCII.isWhitespace(text[content.lowerBound]) {
                 content = (content.lowerBound + 1)..<content.upperBound
             }
-            if let name = fieldName(text, content), anchorNames.contains(name) {
+            if isAnchor(text, content) {
                 let indent = content.lowerBound - line.content.lowerBound
                 let from = line.content.lowerBound
                 let window = text[from..<min(text.endIndex, from + 16_384)]
@@ -91,11 +109,18 @@ enum InlineOriginal {
         return nil
     }
 
-    private static func fieldName(_ text: ArraySlice<UInt8>, _ line: Range<Int>) -> String? {
+    private static let anchorBytes = anchorNames.map { Array($0.utf8) }
+
+    /// Whether the line starts with a field name among `anchorNames`, ASCII
+    /// case-insensitively: a name of printable ASCII before a colon within
+    /// 40 bytes. Compared as bytes (a name is ASCII, so this is what the
+    /// lower-cased String comparison was), no String per line.
+    private static func isAnchor(_ text: ArraySlice<UInt8>, _ line: Range<Int>) -> Bool {
         guard let colon = text[line].firstIndex(of: ASCII.colon), colon > line.lowerBound, colon - line.lowerBound < 40
-        else { return nil }
-        for b in text[line.lowerBound..<colon] where b <= ASCII.space || b >= 0x7F { return nil }
-        return String(decoding: text[line.lowerBound..<colon], as: UTF8.self).asciiLowercased
+        else { return false }
+        let name = text[line.lowerBound..<colon]
+        for b in name where b <= ASCII.space || b >= 0x7F { return false }
+        return anchorBytes.contains { a in a.count == name.count && zip(a, name).allSatisfy { $0 == ASCII.lower($1) } }
     }
 
     /// Removes up to `n` leading spaces from every line.

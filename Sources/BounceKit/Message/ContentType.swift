@@ -39,42 +39,6 @@ public struct ContentType: Sendable, Equatable {
     }
 }
 
-/// Content-Transfer-Encoding, lower case; unknown values are kept as given.
-public enum TransferEncoding: Sendable, Equatable {
-    case sevenBit, eightBit, binary, quotedPrintable, base64
-    case other(String)
-
-    public init(_ value: String?) {
-        switch (value ?? "7bit").trimmingWhitespace.asciiLowercased {
-        case "7bit", "": self = .sevenBit
-        case "8bit": self = .eightBit
-        case "binary": self = .binary
-        case "quoted-printable": self = .quotedPrintable
-        case "base64": self = .base64
-        case let v: self = .other(v)
-        }
-    }
-
-    /// Whether the body is the content itself (no decoding step).
-    public var isIdentity: Bool {
-        switch self {
-        case .sevenBit, .eightBit, .binary, .other: return true
-        case .quotedPrintable, .base64: return false
-        }
-    }
-
-    public var name: String {
-        switch self {
-        case .sevenBit: return "7bit"
-        case .eightBit: return "8bit"
-        case .binary: return "binary"
-        case .quotedPrintable: return "quoted-printable"
-        case .base64: return "base64"
-        case .other(let v): return v
-        }
-    }
-}
-
 extension String {
     var trimmingWhitespace: String {
         let scalars = unicodeScalars
@@ -82,82 +46,5 @@ extension String {
             let hi = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
         return String(scalars[lo...hi])
-    }
-}
-
-/// Reads `token; name=value; name="quoted value"` (RFC 2045 §5.1).
-struct ParameterScanner {
-    private let bytes: [UInt8]
-    private var pos = 0
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    /// The leading token up to the first ';', trimmed, comments removed.
-    mutating func token() -> String {
-        var out: [UInt8] = []
-        while pos < bytes.count, bytes[pos] != ASCII.semicolon {
-            if bytes[pos] == 0x28 { skipComment(); continue }
-            if !ASCII.isWhitespace(bytes[pos]) { out.append(bytes[pos]) }
-            pos += 1
-        }
-        return String(mailBytes: out)
-    }
-
-    /// The `name=value` pairs that follow.
-    mutating func parameters() -> [String: String] {
-        var result: [String: String] = [:]
-        while pos < bytes.count {
-            pos += 1  // the ';'
-            skipSpace()
-            var name: [UInt8] = []
-            while pos < bytes.count, bytes[pos] != ASCII.equals, bytes[pos] != ASCII.semicolon {
-                if !ASCII.isWhitespace(bytes[pos]) { name.append(ASCII.lower(bytes[pos])) }
-                pos += 1
-            }
-            guard pos < bytes.count, bytes[pos] == ASCII.equals else { continue }
-            pos += 1
-            skipSpace()
-            let value = pos < bytes.count && bytes[pos] == ASCII.quote ? quoted() : bare()
-            let key = String(mailBytes: name)
-            if !key.isEmpty, result[key] == nil { result[key] = value }
-        }
-        return result
-    }
-
-    private mutating func quoted() -> String {
-        var out: [UInt8] = []
-        pos += 1
-        while pos < bytes.count, bytes[pos] != ASCII.quote {
-            if bytes[pos] == ASCII.backslash, pos + 1 < bytes.count { pos += 1 }
-            out.append(bytes[pos])
-            pos += 1
-        }
-        pos += 1
-        while pos < bytes.count, bytes[pos] != ASCII.semicolon { pos += 1 }
-        return String(mailBytes: out)
-    }
-
-    private mutating func bare() -> String {
-        var out: [UInt8] = []
-        while pos < bytes.count, bytes[pos] != ASCII.semicolon {
-            if bytes[pos] == 0x28 { skipComment(); continue }
-            out.append(bytes[pos])
-            pos += 1
-        }
-        while let last = out.last, ASCII.isWhitespace(last) { out.removeLast() }
-        return String(mailBytes: out)
-    }
-
-    private mutating func skipSpace() {
-        while pos < bytes.count, ASCII.isWhitespace(bytes[pos]) { pos += 1 }
-    }
-
-    private mutating func skipComment() {
-        var depth = 0
-        while pos < bytes.count {
-            if bytes[pos] == 0x28 { depth += 1 }
-            if bytes[pos] == 0x29 { depth -= 1; if depth == 0 { pos += 1; return } }
-            pos += 1
-        }
     }
 }

@@ -218,6 +218,7 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
         let c = line.content
         guard c.count >= 2, c[0] == ASCII.dash, c[1] == ASCII.dash else { return nil }
         for k in frames.indices where frames[k].phase == .preamble || frames[k].phase == .inPart {
+            // In its preamble or a part: its header was read, so it is begun.
             if let close = Self.delimiterKind(c, frames[k].entity!.boundary) { return (k, close) }
         }
         return nil
@@ -288,6 +289,6 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
             record(.missingClosingDelimiter)
             if f.ordinal == 0 { messageIsUnclosed = true }
         }
-        visitor.end(f.entity!, cutByDelimiter: cutByDelimiter)
+        visitor.end(f.entity!, cutByDelimiter: cutByDelimiter)  // begun just above if it was not
     }
 }

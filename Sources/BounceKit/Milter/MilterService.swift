@@ -78,6 +78,8 @@ public struct MilterService {
     }
 
     func checker(now: Int) -> BounceChecker {
-        BounceChecker(verifier: verifier, policy: CheckPolicy(config, now: now))
+        BounceChecker(
+            verifier: verifier, policy: CheckPolicy(config, now: now),
+            dkim: OpenDKIMVerifier(domains: config.dkimDomains, keyFile: config.dkimKeys, now: now))
     }
 }

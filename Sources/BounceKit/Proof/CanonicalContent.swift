@@ -153,6 +153,8 @@ struct LeafCollector: MIMEScanVisitor {
     private(set) var topLevel: [(ordinal: Int, mediaType: String)] = []
     /// Whether the message is a multipart/mixed (left out of descriptors).
     private(set) var rootIsMixed = false
+    /// The message's own canonical Content-* fields.
+    private var rootOwn: [UInt8] = []
 
     private struct OpenEntity {
         let entity: ScannedEntity
@@ -173,6 +175,7 @@ struct LeafCollector: MIMEScanVisitor {
         if entity.ordinal == 0 { rootIsMixed = entity.isMultipart && entity.contentType.mediaType == "multipart/mixed" }
         if entity.parent == 0 { topLevel.append((entity.ordinal, entity.contentType.mediaType)) }
         let own = CanonicalContent.contentFields(entity.header) + [ASCII.lf]
+        if entity.ordinal == 0 { rootOwn = own }
         let transparent = entity.ordinal == 0 && rootIsMixed
         let decoder = entity.isMultipart ? BodyDecoder(.sevenBit) : BodyDecoder(entity.encoding)
         open.append(
@@ -259,10 +262,22 @@ struct LeafCollector: MIMEScanVisitor {
 
     /// The statement's `s` digest; nil when no multipart has a preamble or
     /// epilogue with content.
-    var shapeDigest: [UInt8]? {
-        guard !shapeEntries.isEmpty else { return nil }
+    var shapeDigest: [UInt8]? { Self.digest(shapeEntries) }
+
+    /// `shapeDigest` as the message reads once bouncesign has made it the
+    /// first part of a new multipart/mixed: a multipart/mixed root is then
+    /// described by its own fields, not as the transparent root. (Only a
+    /// multipart/mixed without parts is wrapped, so no part of it is
+    /// described through it.)
+    var wrappedShapeDigest: [UInt8]? {
+        let root = Array("root".utf8)
+        return Self.digest(shapeEntries.map { $0.descriptor == root ? (rootOwn, $0.preamble, $0.epilogue) : $0 })
+    }
+
+    private static func digest(_ entries: [(descriptor: [UInt8], preamble: [UInt8], epilogue: [UInt8])]) -> [UInt8]? {
+        guard !entries.isEmpty else { return nil }
         let sha = SHA256()
-        for e in shapeEntries {
+        for e in entries {
             sha.update(e.descriptor)
             sha.update([0])
             sha.update(e.preamble)

@@ -14,57 +14,6 @@
 // as given; the canonical form does not change under the re-encoding and
 // wrapping above, which the round-trip tests check against bouncecheck.
 
-/// A message read and signed, ready to be written out.
-public struct PreparedMessage {
-    public let statement: Statement
-    /// Whether bouncesign had to add a Message-ID.
-    public let addedMessageID: Bool
-    /// The same change as `write(to:)` makes to the header, as edits of
-    /// the header as it came (what a milter asks the MTA to do).
-    public let headerEdits: [HeaderEdit]
-    let source: MessageSource
-    let head: [UInt8]
-    let plan: RewritePlan
-    let limits: Limits
-
-    /// Whether the body changes (proof parts); with the header-only proof
-    /// it stays byte for byte as it came.
-    public var replacesBody: Bool { plan.bodyOffset == nil }
-
-    /// Writes the signed message: the new header, then the body read again.
-    public func write(to out: MailOutput) throws(FileIO.Failure) {
-        out.write(head)
-        try writeBody(to: out)
-    }
-
-    /// Writes the signed message's body alone (after the header's blank
-    /// line): what replaces the body when `replacesBody`.
-    public func writeBody(to out: MailOutput) throws(FileIO.Failure) {
-        if let skip = plan.bodyOffset {
-            // Header-only proof: the body exactly as it came.
-            var left = skip
-            try source.read { chunk in
-                let n = Swift.min(left, chunk.count)
-                left -= n
-                if n < chunk.count { out.write(UnsafeBufferPointer(rebasing: chunk[n...])) }
-            }
-            try out.flush()
-            return
-        }
-        var scanner = MIMEScanner(visitor: BodyRewriter(plan: plan, out: out), limits: limits)
-        try source.read { scanner.feed($0) }
-        scanner.finish()
-        try out.flush()
-    }
-}
-
-/// A signed message in memory (tests, the fuzzer).
-public struct SignedMessage {
-    public var bytes: [UInt8]
-    public var statement: Statement
-    public var addedMessageID: Bool
-}
-
 /// Signs outgoing messages.
 public struct MessageSigner {
     public let signer: any StatementSigning
@@ -116,9 +65,13 @@ public struct MessageSigner {
         // No field to bind: no `h` line (an empty name list would be written
         // "h:  digest", which no reader parses back).
         let binding = HeaderBinding.of(message.header)
+        // A multipart/mixed without parts is wrapped like any other message:
+        // its preamble and epilogue are then a part's, not the root's.
+        let content = scanner.visitor.content
+        let shape = mixed || headerOnly ? content.shapeDigest : content.wrappedShapeDigest
         let statement = Statement(
             timestamp: now, nonce: Crypto.randomBytes(8).hex, messageID: messageID, headers: binding.names.isEmpty ? nil : binding,
-            hiddenRecipients: envelope.map { $0.hiddenCount(message.header) }, shape: scanner.visitor.content.shapeDigest,
+            hiddenRecipients: envelope.map { $0.hiddenCount(message.header) }, shape: shape,
             leaves: LeafCollector.records(leaves))
         let text = Array(statement.text.utf8)
         let signed: SignedStatement

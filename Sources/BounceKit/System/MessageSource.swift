@@ -159,6 +159,7 @@ public final class MessageSource {
         if fd >= 0 { return fd }
         // File systems without O_TMPFILE: a named file, unlinked at once.
         var template = Array((directory + "/bouncesign.XXXXXX").utf8CString)
+        // A non-empty array always has a base address.
         let named = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard named >= 0 else {
             throw .failed(

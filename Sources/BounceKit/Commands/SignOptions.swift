@@ -1,15 +1,19 @@
-// bouncesign's command line (BounceKit's OptionScanner: no parser library
-// in a program that runs on every outgoing message).
-import BounceKit
-import Glibc
+// bouncesign's command line (OptionScanner: no parser library in a program
+// that runs on every outgoing message).
 
-extension BounceSign {
-    static let usage = """
+extension SignCommand {
+    /// What the command line asks for.
+    public enum Request {
+        case help, version
+        case run(SignCommand)
+    }
+
+    public static let usage = """
         USAGE: bouncesign [--config <file>] [--homedir <dir>] [--key <fingerprint>] [--on-error <policy>] \
         [--generate-key [--force]] [--uid <uid>] [--check] [-- <command> ...]
         """
 
-    static let help = """
+    public static let help = """
         OVERVIEW: Add a signed proof of origin to an outgoing message, so that its bounces can be told from
         backscatter.
 
@@ -38,13 +42,13 @@ extension BounceSign {
 
         """
 
-    static let scanner = OptionScanner(
+    public static let scanner = OptionScanner(
         valued: ["-c", "--config", "--homedir", "-k", "--key", "--on-error", "--uid"],
         flags: ["--generate-key", "--force", "--check", "-h", "--help", "--version"])
 
-    /// Parses the arguments; --help and --version answer and exit here.
-    static func parse(_ arguments: [String]) throws(UsageError) -> BounceSign {
-        var o = BounceSign()
+    /// Parses the arguments.
+    public static func parse(_ arguments: [String]) throws(UsageError) -> Request {
+        var o = SignCommand()
         for item in try scanner.scan(arguments) {
             switch item {
             case .option("-c", let v), .option("--config", let v): o.config = v
@@ -55,17 +59,13 @@ extension BounceSign {
             case .option("--generate-key", _): o.generateKey = true
             case .option("--force", _): o.force = true
             case .option("--check", _): o.check = true
-            case .option("-h", _), .option("--help", _):
-                print(help, terminator: "")
-                exit(0)
-            case .option("--version", _):
-                print(BounceKitVersion.string)
-                exit(0)
+            case .option("-h", _), .option("--help", _): return .help
+            case .option("--version", _): return .version
             case .option(let name, _): throw UsageError("unknown option '\(name)'")  // not in `scanner`
             case .operand(let arg): throw UsageError("unexpected argument '\(arg)': a command goes after --")
             case .afterTerminator(let command): o.command = command
             }
         }
-        return o
+        return .run(o)
     }
 }

@@ -1,34 +1,33 @@
-// bouncecheck's command line (BounceKit's OptionScanner: no parser library
-// in a program that runs on every incoming message). -- may come before FILE.
-import BounceKit
+// bouncecheck's command line (OptionScanner: no parser library in a program
+// that runs on every incoming message). -- may come before FILE.
 
 /// The options as given.
-struct Options {
-    var config: String?
-    var homedir: String?
-    var trust: [String] = []
-    var maxAge: String?
-    var requireBody = false
-    var annotate = false
-    var explain = false
-    var check = false
+public struct CheckOptions: Sendable {
+    public var config: String?
+    public var homedir: String?
+    public var trust: [String] = []
+    public var maxAge: String?
+    public var requireBody = false
+    public var annotate = false
+    public var explain = false
+    public var check = false
     /// --survey: the operands are mailboxes to survey, not one message.
-    var survey = false
-    var json = false
-    var operands: [String] = []
+    public var survey = false
+    public var json = false
+    public var operands: [String] = []
     /// The message to check (without --survey).
-    var file: String? { survey ? nil : operands.first }
-    var help = false
-    var version = false
+    public var file: String? { survey ? nil : operands.first }
+    public var help = false
+    public var version = false
 
-    static let usage = """
+    public static let usage = """
         USAGE: bouncecheck [--config <file>] [--homedir <dir>] [--trust <fingerprint> ...] [--max-age <duration>] \
         [--require-body] [--annotate] [--explain] [--check] [<file>]
                bouncecheck [--config <file>] [--homedir <dir>] [--trust <fingerprint> ...] [--max-age <duration>] \
         [--require-body] --survey [--json] <path> ...
         """
 
-    static let help = """
+    public static let help = """
         OVERVIEW: Decide whether an incoming message is a genuine bounce of mail we signed, or backscatter.
 
         Reads one message (standard input, or FILE). Exit status: 0 pass (a bounce of our signed mail), 1 fail (a
@@ -64,15 +63,15 @@ struct Options {
 
         """
 
-    static let scanner = OptionScanner(
+    public static let scanner = OptionScanner(
         valued: ["-c", "--config", "--homedir", "-t", "--trust", "--max-age"],
         flags: [
             "--require-body", "-a", "--annotate", "--explain", "--check", "--survey", "--json", "-h", "--help", "--version",
         ])
 
     /// Parses the arguments; a mistake is a UsageError (exit 64).
-    static func parse(_ arguments: [String]) throws(UsageError) -> Options {
-        var o = Options()
+    public static func parse(_ arguments: [String]) throws(UsageError) -> CheckOptions {
+        var o = CheckOptions()
         for item in try scanner.scan(arguments) {
             switch item {
             case .option("-c", let v), .option("--config", let v): o.config = v
