@@ -44,6 +44,7 @@ test: deps
 	Tests/mta/outbound .build/debug
 	Tests/mda/recipes .build/debug
 	Tests/mta/milter .build/debug
+	Tests/mta/milter-mta .build/debug
 	Tests/dkim/dkim-order .build/debug
 	$(MAKE) --no-print-directory fuzz-smoke
 	$(MAKE) --no-print-directory deb DEB_DEBS="dpkg-dev lintian" && Tests/pkg/deb-test $(DEB)

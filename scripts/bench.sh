@@ -14,6 +14,13 @@
 #      bouncesign twice: stdin a file, and a pipe)
 #   5  bouncecheck, ordinary 8 MiB multipart    vs the same message with      ratio <= 1.5
 #      message with bare-CR line ends             LF line ends
+#   6  bouncesign-milter, driven over its unix   vs gpg --clearsign / gpg      sign <= 1.1,
+#      socket by scripts/milter-bench.py:          --verify of the statement   check <= 1.2,
+#      signing the 20 kB message, checking its    (hyperfine, same run)       ordinary < 0.2 ms
+#      genuine bounce (ms per message, 1                                      of CPU a message
+#      session; messages/s with 1 and 4), and
+#      an ordinary 20 kB message (the milter's
+#      CPU time per message)
 #
 # The notes give the floors GPGME sets on figures 2 and 3 (its "gpg
 # --version" run, measured here).
@@ -34,7 +41,11 @@ RUNS=${BENCH_RUNS:-30}
 FAST_RUNS=${BENCH_FAST_RUNS:-300}
 MID_RUNS=${BENCH_MID_RUNS:-20}
 BIG_RUNS=${BENCH_BIG_RUNS:-10}
-ONLY=${BENCH_ONLY:-1 2 3 4 5}
+ONLY=${BENCH_ONLY:-1 2 3 4 5 6}
+# Figure 6: messages per session (BENCH_MILTER_COUNT) and ordinary messages
+# for the CPU figure (BENCH_MILTER_ORDINARY).
+MILTER_COUNT=${BENCH_MILTER_COUNT:-60}
+MILTER_ORDINARY=${BENCH_MILTER_ORDINARY:-2000}
 # want N: whether figure N is measured.
 want() { case " $ONLY " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 here=$(cd "$(dirname "$0")" && pwd)
@@ -271,6 +282,76 @@ if want 5; then
   rm -f "$tmp/mixed-lf" "$tmp/mixed-cr"
 fi
 
+# ---------------------------------------------------------------- 6
+# The milter, a long-lived process, over its unix socket (no TCP: libmilter
+# leaves Nagle on, see the notes), driven as an MTA drives it. Rows 6a/6b:
+# median time from MAIL FROM to the answer at the end of the message, one
+# session, against the gpg command on the same statement in the same run.
+milter_line=""
+if want 6; then
+  if [ ! -x "$BIN/bouncesign-milter" ]; then
+    echo "bench: $BIN/bouncesign-milter not found: figure 6 skipped" >&2
+    milter_line="- figure 6 not measured: no $BIN/bouncesign-milter."
+  else
+    msock=$tmp/milter.sock
+    { cat "$conf"; printf 'socket local:%s\nsign-networks 10.0.0.0/8\nsign-authenticated no\ncheck-bounces tag\n' "$msock"; } > "$tmp/milter.conf"
+    "$BIN/bouncesign-milter" -f -c "$tmp/milter.conf" 2> "$tmp/milter.log" &
+    mpid=$!
+    for _ in $(seq 1 50); do [ -S "$msock" ] && break; sleep 0.1; done
+    [ -S "$msock" ] || { echo "bench: bouncesign-milter did not start: $(tail -n 2 "$tmp/milter.log")" >&2; exit 2; }
+    drive() { # NAME: the driver's line, into milter_NAME; the rest are its arguments
+      n=$1; shift
+      echo "bench: 6 milter $n" >&2
+      line=$(python3 "$here/milter-bench.py" --local "$msock" --pid "$mpid" "$@") \
+        || { kill "$mpid"; echo "bench: milter-bench.py $n failed" >&2; exit 2; }
+      echo "=== 6 milter $n: $line" >> "$hlog"
+      eval "milter_$n=\$line"
+    }
+    get() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+    drive warm --message "$tmp/msg20k" --count 3 --client 10.1.2.3 --expect sign
+    drive sign1 --message "$tmp/msg20k" --count "$MILTER_COUNT" --client 10.1.2.3 --expect sign
+    drive check1 --message "$tmp/bounce20k" --count "$MILTER_COUNT" --expect pass
+    drive sign4 --message "$tmp/msg20k" --count "$(( MILTER_COUNT / 2 ))" --sessions 4 --client 10.1.2.3 --expect sign
+    drive check4 --message "$tmp/bounce20k" --count "$(( MILTER_COUNT / 2 ))" --sessions 4 --expect pass
+    drive plain1 --message "$tmp/msg20k" --count "$MILTER_ORDINARY" --expect none
+    drive plain4 --message "$tmp/msg20k" --count "$(( MILTER_ORDINARY / 4 ))" --sessions 4 --expect none
+    kill "$mpid"; wait "$mpid" 2>/dev/null || true
+    measure "6 gpg --clearsign and --verify of the statement" "$RUNS" -N \
+      "gpg --homedir '$home' --batch --local-user '$fpr' --clearsign --output - '$tmp/statement.txt'" \
+      "gpg --homedir '$home' --batch --verify '$tmp/statement.asc'"
+    clearsign_ms=$ours_ms verify_ms=$base_ms
+    # The floor: GPGME itself in a long-lived C process (scripts/gpgme-floor.c), same statement.
+    floor_line=""
+    if cc -O2 "$here/gpgme-floor.c" -o "$tmp/gpgme-floor" -lgpgme 2> "$tmp/cc.log"; then
+      fs=$(GNUPGHOME=$home "$tmp/gpgme-floor" sign "$tmp/statement.txt" "$MILTER_COUNT" 2>/dev/null || echo "")
+      fv=$(GNUPGHOME=$home "$tmp/gpgme-floor" verify "$tmp/statement.asc" "$MILTER_COUNT" 2>/dev/null || echo "")
+      [ -n "$fs" ] && [ -n "$fv" ] && floor_line=$(awk -v fs="$fs" -v fv="$fv" -v cs="$clearsign_ms" -v cv="$verify_ms" 'BEGIN {
+        printf "6 floor: GPGME in a long-lived C process (gpgme-floor.c): clearsign %.2f ms (%.2fx gpg --clearsign), verify %.2f ms (%.2fx gpg --verify)", fs, fs / cs, fv, fv / cv }')
+    fi
+    rss=$(awk -v k="$(get "$milter_plain4" rss_kb)" 'BEGIN { printf "%.1f", k / 1024 }')
+    ours_ms=$(get "$milter_sign1" median_ms)
+    row "6 milter sign 20 kB vs gpg --clearsign" "$MILTER_COUNT" "$ours_ms" "$clearsign_ms" \
+      "$(awk -v a="$ours_ms" -v b="$clearsign_ms" 'BEGIN { printf "%.2f", a / b }')" "<=" 1.1 "$rss"
+    ours_ms=$(get "$milter_check1" median_ms)
+    row "6 milter check bounce vs gpg --verify" "$MILTER_COUNT" "$ours_ms" "$verify_ms" \
+      "$(awk -v a="$ours_ms" -v b="$verify_ms" 'BEGIN { printf "%.2f", a / b }')" "<=" 1.2 "$rss"
+    # Ordinary mail: the milter's CPU time per message against the 0.2 ms target.
+    cpu=$(get "$milter_plain1" cpu_ms_per_msg)
+    row "6 milter ordinary 20 kB: CPU ms vs 0.2 ms" "$MILTER_ORDINARY" "$cpu" 0.2 \
+      "$(awk -v a="$cpu" 'BEGIN { printf "%.2f", a / 0.2 }')" "<=" 1 "$rss"
+    milter_line=$(awk -v s1="$(get "$milter_sign1" per_s)" -v s4="$(get "$milter_sign4" per_s)" \
+      -v c1="$(get "$milter_check1" per_s)" -v c4="$(get "$milter_check4" per_s)" \
+      -v p1="$(get "$milter_plain1" per_s)" -v p4="$(get "$milter_plain4" per_s)" \
+      -v sc="$(get "$milter_sign1" cpu_ms_per_msg)" -v cc="$(get "$milter_check1" cpu_ms_per_msg)" \
+      -v cs="$clearsign_ms" -v cv="$verify_ms" 'BEGIN {
+      printf "6 milter messages/s, 1 and 4 sessions: sign %.0f / %.0f (gpg --clearsign alone: %.0f/s), check %.0f / %.0f (gpg --verify: %.0f/s), ordinary %.0f / %.0f\n", s1, s4, 1000 / cs, c1, c4, 1000 / cv, p1, p4
+      printf "6 milter CPU per message (its own process; gpg runs apart): sign %.2f ms, check %.2f ms", sc, cc
+    }')
+    [ -n "$floor_line" ] && milter_line="$milter_line
+$floor_line"
+  fi
+fi
+
 # ---------------------------------------------------------------- table
 # "Flat" means the peak grows by at most 4 MB from 1 to 100 MB of input.
 growth() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f", b - a }'; }
@@ -300,6 +381,7 @@ elapsed=$(( $(date +%s) - started ))
       printf "%-42s %4s %10.2f %10.2f %6.2f %7s %5s %s %8s %5s\n", $1, $2, $3, $4, $5, $6 " " $7,
         verdict($5, $6, $7), rss, rt, rv
     }' "$rows"
+  [ -n "$milter_line" ] && printf '%s\n' "$milter_line"
   if want 4; then
     growth_row "4 sign" "$sign_rss_1" "$sign_rss_10" "$sign_rss_100"
     growth_row "4 check" "$check_rss_1" "$check_rss_10" "$check_rss_100"
@@ -307,7 +389,7 @@ elapsed=$(( $(date +%s) - started ))
   fi
   echo
   echo "notes:"
-  [ "$ONLY" = "1 2 3 4 5" ] || echo "- only figures $ONLY measured (BENCH_ONLY)."
+  [ "$ONLY" = "1 2 3 4 5 6" ] || echo "- only figures $ONLY measured (BENCH_ONLY)."
   echo "- 100 MB rows: $BIG_RUNS runs each (1 and 10 MB, 5: $MID_RUNS; figure 1: $FAST_RUNS; 2-3: $RUNS), after 2 warm-up runs."
   echo "- bouncecheck exit statuses: ordinary 20 kB $st_plain (2 = none), genuine bounce $st_bounce (0 = pass)."
   want 4 && echo "  big bounces (bouncecheck FILE):$statuses"
@@ -333,6 +415,11 @@ AWK
   attachment), bouncecheck exit $st_cr with bare-CR line ends (every LF made a CR), $st_lf with LF (2 = none)."
   echo "- both programs stream: bouncecheck reads a bounce once, keeping headers, the start of text parts"
   echo "  and digests; bouncesign reads the message twice. Neither holds the message in memory."
+  want 6 && echo "- figure 6: bouncesign-milter over a unix socket, driven by scripts/milter-bench.py (milter protocol 6,
+  headers one by one, the body in 64 KiB chunks with CRLF, as Postfix and sendmail send them); times are the median
+  from MAIL FROM to the answer at the end of the message, one session ($MILTER_COUNT messages; 4 sessions:
+  $(( MILTER_COUNT / 2 )) each); CPU is the milter's user+system time from /proc over $MILTER_ORDINARY ordinary messages;
+  peak RSS its VmHWM at the end. Signing uses the default proof (parts: the body is replaced)."
   echo "- total bench time ${elapsed}s; hyperfine output in bench/results-hyperfine.log."
 } > "$results"
 cat "$results"

@@ -23,6 +23,31 @@ enum Callbacks {
         return Unmanaged<SessionBox>.fromOpaque(p).takeUnretainedValue().session
     }
 
+    /// Steps answered with nothing: every header field, the end of the
+    /// headers and every body chunk would otherwise cost a round trip, which
+    /// was most of the milter's CPU time on an ordinary message (the kernel
+    /// passing those answers). libmilter offers these to xxfi_negotiate even
+    /// when the MTA lacks them, and then answers "continue" itself.
+    static let noReplySteps = UInt(SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
+    /// Steps we have no callback for: the MTA need not send them at all.
+    static let skippedSteps = UInt(SMFIP_NOHELO | SMFIP_NODATA | SMFIP_NOUNKNOWN)
+    static let actions = UInt(SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE)
+
+    typealias Flags = UnsafeMutablePointer<UInt>
+    typealias Negotiate = @convention(c) (OpaquePointer?, UInt, UInt, UInt, UInt, Flags?, Flags?, Flags?, Flags?) -> sfsistat
+
+    static let negotiate: Negotiate = { _, actionsOffered, stepsOffered, _, _, actionsWanted, stepsWanted, f2, f3 in
+        actionsWanted?.pointee = actions & actionsOffered
+        stepsWanted?.pointee = (skippedSteps & stepsOffered) | (noReplySteps & stepsOffered)
+        f2?.pointee = 0
+        f3?.pointee = 0
+        return SMFIS_CONTINUE
+    }
+
+    /// The answer to a header field, the end of headers or a body chunk
+    /// (noReplySteps). A missing session fails at the end of the message.
+    static let noReply = sfsistat(SMFIS_NOREPLY)
+
     static func macro(_ ctx: OpaquePointer?, _ name: String) -> String? {
         var n = Array(name.utf8CString)
         guard let v = n.withUnsafeMutableBufferPointer({ smfi_getsymval(ctx, $0.baseAddress) }) else { return nil }
@@ -66,21 +91,18 @@ enum Callbacks {
 
     static let header: @convention(c) (OpaquePointer?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<CChar>?) -> sfsistat = {
         ctx, name, value in
-        guard let s = session(ctx) else { return SMFIS_TEMPFAIL }
-        s.header(name: bytes(name), value: bytes(value))
-        return SMFIS_CONTINUE
+        session(ctx)?.header(name: bytes(name), value: bytes(value))
+        return noReply
     }
 
     static let eoh: @convention(c) (OpaquePointer?) -> sfsistat = { ctx in
-        guard let s = session(ctx) else { return SMFIS_TEMPFAIL }
-        s.endOfHeaders()
-        return SMFIS_CONTINUE
+        session(ctx)?.endOfHeaders()
+        return noReply
     }
 
     static let body: @convention(c) (OpaquePointer?, UnsafeMutablePointer<UInt8>?, Int) -> sfsistat = { ctx, chunk, length in
-        guard let s = session(ctx) else { return SMFIS_TEMPFAIL }
-        if let chunk { s.body(UnsafeBufferPointer(start: chunk, count: length)) }
-        return SMFIS_CONTINUE
+        if let chunk { session(ctx)?.body(UnsafeBufferPointer(start: chunk, count: length)) }
+        return noReply
     }
 
     static let eom: @convention(c) (OpaquePointer?) -> sfsistat = { ctx in
@@ -107,7 +129,8 @@ enum Callbacks {
         var d = smfiDesc()
         d.xxfi_name = strdup("bouncesign-milter")
         d.xxfi_version = Int32(SMFI_VERSION)
-        d.xxfi_flags = UInt(SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE)
+        d.xxfi_flags = actions
+        d.xxfi_negotiate = negotiate
         d.xxfi_connect = connect
         d.xxfi_envfrom = envfrom
         d.xxfi_envrcpt = envrcpt

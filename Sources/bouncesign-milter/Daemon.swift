@@ -36,6 +36,8 @@ struct Daemon {
         guard opened == MI_SUCCESS else {
             return fail("bouncesign-milter: cannot open socket \(socket.spec) (in use, or no permission)", BounceSignMilter.osError)
         }
+        // TCP: no Nagle, or every multi-packet reply waits ~40 ms for the MTA's delayed ACK (shim.h).
+        _ = bouncesign_milter_nodelay()
         if !options.foreground, !detach() { return fail("bouncesign-milter: cannot detach: \(errnoText)", BounceSignMilter.osError) }
         if let pidfile = settings.pidfile {
             let fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

@@ -31,27 +31,33 @@ mta_check_name() {
 # bouncesign built with -static-stdlib needs to run inside (outbound tests), and
 # procmail behind the bouncecheck delivery hook.
 MTA_SIGNING=libgpgme11,gpg,gpg-agent,libstdc++6
+# MTA_MILTER: what bouncesign-milter (linked to libmilter) needs beyond that, in
+# the chroots of the MTAs that speak the milter protocol (milter-mta); they
+# also get OpenDKIM, the second milter there (it also verifies: opendkim -t).
+MTA_MILTER=libmilter1.0.1
 mta_packages() {
     case "$1" in
-        # opendkim: the DKIM milter that signs after bouncesign (outbound).
-        postfix)  echo postfix,procmail,opendkim,$MTA_SIGNING ;;
+        # opendkim: the DKIM milter that signs after bouncesign (outbound, milter-mta).
+        postfix)  echo postfix,procmail,opendkim,$MTA_SIGNING,$MTA_MILTER ;;
         exim)     echo exim4-daemon-light,procmail,$MTA_SIGNING ;;
-        sendmail) echo sendmail-bin,sendmail-cf,sensible-mda,procmail,$MTA_SIGNING ;;
+        sendmail) echo sendmail-bin,sendmail-cf,sensible-mda,procmail,opendkim,$MTA_SIGNING,$MTA_MILTER ;;
         opensmtpd) echo opensmtpd,procmail,$MTA_SIGNING ;;
     esac
 }
 
 # Ports on 127.0.0.1: LISTEN (the MTA's own SMTP server, for later tests),
 # PEER (where smtp-peer.py plays the remote server), SUBMIT (a second SMTP
-# server in the role of the submission port, only in the outbound variant) and
-# MILTER (OpenDKIM for Postfix, outbound variant only).
+# server in the role of the submission port, only in the outbound and milter
+# variants), MILTER (OpenDKIM: Postfix's outbound variant, and the milter
+# variant of Postfix and sendmail) and BSMILTER (bouncesign-milter, milter
+# variant).
 # Base moves with BOUNCESIGN_MTA_PORT_BASE (default 10020):
-# postfix +5/+6/+7/+8, exim +15/+16/+17, sendmail +25/+26/+27, opensmtpd +35/+36/+37.
+# postfix +5..+9, exim +15/+16/+17, sendmail +25..+29, opensmtpd +35/+36/+37.
 mta_ports() {
     local base=${BOUNCESIGN_MTA_PORT_BASE:-10020} off
     case "$1" in postfix) off=5;; exim) off=15;; sendmail) off=25;; opensmtpd) off=35;; esac
     LISTEN_PORT=$((base + off)); PEER_PORT=$((base + off + 1)); SUBMIT_PORT=$((base + off + 2))
-    MILTER_PORT=$((base + off + 3))
+    MILTER_PORT=$((base + off + 3)); BSMILTER_PORT=$((base + off + 4))
 }
 
 mta_dir()  { echo "$MTA_CACHE/$1"; }
@@ -128,16 +134,20 @@ mta_includes() {
 }
 
 # Copy one config file into the chroot: "#@include PATH" lines are replaced by
-# that file of the repository (so examples/ are tested as shipped), then the
-# @LISTEN_PORT@, @PEER_PORT@, @SUBMIT_PORT@, @MILTER_PORT@ and @HOSTNAME@ placeholders are filled in.
+# that file of the repository (so examples/ are tested as shipped; only the
+# milter examples' ports change: 8891, bouncesign-milter, and 8892, OpenDKIM,
+# become @BSMILTER_PORT@ and @MILTER_PORT@), then the @LISTEN_PORT@,
+# @PEER_PORT@, @SUBMIT_PORT@, @MILTER_PORT@, @BSMILTER_PORT@ and @HOSTNAME@
+# placeholders are filled in.
 mta_render() {  # SOURCE >> or > target
     local inc
     for inc in $(grep '^#@include ' "$1" | awk '{print $2}'); do
         [ -r "$MTA_REPO/$inc" ] || { log "$1: cannot read $MTA_REPO/$inc"; return 1; }
     done
-    awk -v repo="$MTA_REPO" '/^#@include / { f = repo "/" $2; while ((getline l < f) > 0) print l; close(f); next } { print }' "$1" |
+    awk -v repo="$MTA_REPO" '/^#@include / { f = repo "/" $2; while ((getline l < f) > 0) { gsub(/8891/, "@BSMILTER_PORT@", l); gsub(/8892/, "@MILTER_PORT@", l); print l }; close(f); next } { print }' "$1" |
         sed -e "s/@LISTEN_PORT@/$LISTEN_PORT/g" -e "s/@PEER_PORT@/$PEER_PORT/g" \
-            -e "s/@SUBMIT_PORT@/$SUBMIT_PORT/g" -e "s/@MILTER_PORT@/$MILTER_PORT/g" -e "s/@HOSTNAME@/$MTA_HOSTNAME/g"
+            -e "s/@SUBMIT_PORT@/$SUBMIT_PORT/g" -e "s/@MILTER_PORT@/$MILTER_PORT/g" -e "s/@BSMILTER_PORT@/$BSMILTER_PORT/g" \
+            -e "s/@HOSTNAME@/$MTA_HOSTNAME/g"
 }
 
 # Write the harness's configuration into the chroot (cheap; done at every start).
@@ -155,7 +165,7 @@ mta_configure() {
     fi
     mta_ports "$mta"
     # Skip when this exact configuration is already in place.
-    sum=$( { echo "$LISTEN_PORT $PEER_PORT $SUBMIT_PORT $MILTER_PORT $MTA_HOSTNAME variant=$MTA_VARIANT"; cat "$MTA_HERE/lib.sh"
+    sum=$( { echo "$LISTEN_PORT $PEER_PORT $SUBMIT_PORT $MILTER_PORT $BSMILTER_PORT $MTA_HOSTNAME variant=$MTA_VARIANT"; cat "$MTA_HERE/lib.sh"
              find "$conf" ${over:+"$over"} -type f | sort | xargs cat
              for f in $(mta_includes "$over"); do cat "$MTA_REPO/$f"; done; } 2>&1 | sha256sum | cut -c1-64)
     [ "$(cat "$run/configured" 2>/dev/null)" = "$sum" ] && return 0

@@ -20,11 +20,13 @@ def main():
     ap.add_argument("--to", action="append", required=True)
     ap.add_argument("--helo", default="client.test")
     ap.add_argument("--timeout", type=float, default=30.0)
+    ap.add_argument("--source", default=None,
+                    help="connect from this local address (e.g. 127.0.0.2: a client other than the host)")
     ap.add_argument("files", nargs="+")
     args = ap.parse_args()
     try:
-        with smtplib.SMTP("127.0.0.1", args.port, local_hostname=args.helo,
-                          timeout=args.timeout) as s:
+        with smtplib.SMTP("127.0.0.1", args.port, local_hostname=args.helo, timeout=args.timeout,
+                          source_address=(args.source, 0) if args.source else None) as s:
             for name in args.files:
                 with open(name, "rb") as f:
                     data = re.sub(rb"\r?\n", b"\r\n", f.read())   # smtplib leaves bytes as they are
