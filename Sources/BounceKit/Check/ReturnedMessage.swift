@@ -44,7 +44,10 @@ public struct ReturnedMessage: Sendable {
 struct ReturnedMessageReader: MIMEScanVisitor {
     private(set) var result = ReturnedMessage()
     private var collector = LeafCollector()
-    private var legacy = CanonicalHasher()
+    /// The version 1 hash, taken only when the header proof is version 1
+    /// (bouncesign has always put the header proof first): version 2 mail
+    /// does not pay for a second canonical reading.
+    private var legacy: CanonicalHasher? = nil
     /// The top-level proof-typed part being read, and its decoded bytes.
     private var proofPart: (ordinal: Int, mediaType: String, decoder: BodyDecoder, bytes: [UInt8])? = nil
     private var proofParts: [(ordinal: Int, mediaType: String, bytes: [UInt8])] = []
@@ -71,8 +74,9 @@ struct ReturnedMessageReader: MIMEScanVisitor {
         } else {
             dkimTap?.rawHeader(entity.rawHeader)
         }
+        if entity.ordinal == 0, Self.headerProofIsVersion1(entity.header) { legacy = CanonicalHasher() }
         collector.begin(entity)
-        legacy.begin(entity)
+        legacy?.begin(entity)
         if entity.parent == 0, ProofNames.isProofType(entity.contentType.mediaType) {
             result.legacyProofCount += 1
             proofPart = (entity.ordinal, entity.contentType.mediaType, BodyDecoder(entity.encoding), [])
@@ -84,7 +88,7 @@ struct ReturnedMessageReader: MIMEScanVisitor {
         noteBody(line)
         dkimTap?.line(line)
         collector.bodyLine(line)
-        legacy.bodyLine(line)
+        legacy?.bodyLine(line)
         if var p = proofPart {
             proofPart = nil
             p.decoder.line(line) { if p.bytes.count < ReturnedMessage.maxProofPart { p.bytes += $0 } }
@@ -96,13 +100,13 @@ struct ReturnedMessageReader: MIMEScanVisitor {
         noteBody(line)
         dkimTap?.line(line)
         collector.structureLine(line, role, of: multipart)
-        legacy.structureLine(line, role, of: multipart)
+        legacy?.structureLine(line, role, of: multipart)
         if multipart == 0, role == .closeDelimiter { result.closed = true }
     }
 
     mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool) {
         collector.end(entity, cutByDelimiter: cutByDelimiter)
-        legacy.end(entity, cutByDelimiter: cutByDelimiter)
+        legacy?.end(entity, cutByDelimiter: cutByDelimiter)
         if var p = proofPart, p.ordinal == entity.ordinal {
             p.decoder.finish(cutByDelimiter: cutByDelimiter) { if p.bytes.count < ReturnedMessage.maxProofPart { p.bytes += $0 } }
             proofParts.append((p.ordinal, p.mediaType, p.bytes))
@@ -119,6 +123,16 @@ struct ReturnedMessageReader: MIMEScanVisitor {
     private mutating func noteBody(_ line: LinePiece) {
         guard inBody, !result.bodyCameBack else { return }
         if line.content.contains(where: { !ASCII.isWhitespace($0) }) { result.bodyCameBack = true }
+    }
+
+    /// Whether a Bounce-Signature field says v=1 (or several fields are
+    /// there: then the checker fails them anyway, and the hash is cheap
+    /// to skip). Without a header proof, version 1 is kept possible.
+    static func headerProofIsVersion1(_ header: Header) -> Bool {
+        let fields = header.all(ProofNames.header)
+        guard let f = fields.first else { return true }
+        let v = f.unfoldedValue.filter { !ASCII.isWhitespace($0) }
+        return fields.count == 1 && v.starts(with: Array("v=1;".utf8))
     }
 
     /// The message as read, once the scanner has finished. `containerEnded`:
@@ -157,7 +171,7 @@ struct ReturnedMessageReader: MIMEScanVisitor {
             r.statementPart = nil
         }
         r.legacyProofParts = proofParts.map { ($0.mediaType, $0.bytes) }
-        r.legacyDigest = legacy.digest()
+        r.legacyDigest = legacy?.digest() ?? []
         if let t = dkimTap { r.dkim = t.finish() }
         return r
     }
