@@ -96,6 +96,21 @@ struct ReturnedMessageReader: MIMEScanVisitor {
         }
     }
 
+    static var takesRuns: Bool { true }
+
+    /// Body lines past the first text go to the content hash as a block,
+    /// unless DKIM, a version 1 hash or a proof part needs them one by one.
+    mutating func bodyRun(_ run: UnsafeBufferPointer<UInt8>) {
+        if inBody, !result.bodyCameBack, run.contains(where: { !ASCII.isWhitespace($0) && $0 != ASCII.lf && $0 != ASCII.cr }) {
+            result.bodyCameBack = true
+        }
+        guard dkimTap == nil, legacy == nil, proofPart == nil else {
+            LineSplitter.lines(of: run) { bodyLine($0) }
+            return
+        }
+        collector.bodyRun(run)
+    }
+
     mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
         noteBody(line)
         dkimTap?.line(line)

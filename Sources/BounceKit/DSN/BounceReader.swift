@@ -121,12 +121,18 @@ struct BounceReader: MIMEScanVisitor {
     mutating func bodyLine(_ line: LinePiece) {
         let top = open.count - 1
         keep(line, top)
-        if var f = open[top].original {
-            open[top].original = nil
-            f.line(line)
-            open[top].original = f
-        }
+        open[top].original?.line(line)
         tap(line)
+    }
+
+    static var takesRuns: Bool { true }
+
+    /// Lines of a part that holds an original stream to it as a block;
+    /// lines that are kept as text or tapped go one by one.
+    mutating func bodyRun(_ run: UnsafeBufferPointer<UInt8>) {
+        let top = open.count - 1
+        if open[top].capture == nil, taps.isEmpty, open[top].original?.run(run) ?? true { return }
+        LineSplitter.lines(of: run) { bodyLine($0) }
     }
 
     mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
@@ -178,9 +184,7 @@ struct BounceReader: MIMEScanVisitor {
 struct OriginalFeed {
     private var decoder: BodyDecoder?
     private var scanner: MIMEScanner<ReturnedMessageReader>
-    private var pending: [UInt8] = []
-    /// Still before the first byte that is not white space or a line end.
-    private var atStart = true
+    private var pending = PendingBytes()
 
     /// `decoding`: the part's transfer encoding; nil to take raw lines.
     init(decoding encoding: TransferEncoding?, limits: Limits, limitBefore: Bool, dkim: (any DKIMVerifying)? = nil) {
@@ -190,46 +194,59 @@ struct OriginalFeed {
 
     /// A line of the part's body (still transfer-encoded).
     mutating func line(_ piece: LinePiece) {
-        guard var d = decoder else { return }
-        decoder = nil
-        d.line(piece) { take($0) }
-        decoder = d
-        if pending.count >= 1 << 16 { flush() }
+        decoder?.line(piece) { pending.take($0) }
+        if pending.bytes.count >= 1 << 16 { flush() }
+    }
+
+    /// Whole lines of the part's body at once (`MIMEScanVisitor.bodyRun`),
+    /// if they need no decoding; false if they must come line by line.
+    mutating func run(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !LineRun.hasCR(run), decoder?.lfLines(run, { pending.take($0) }) == true else { return false }
+        if pending.bytes.count >= 1 << 16 { flush() }
+        return true
     }
 
     /// Raw bytes (header blocks of a tapped part).
     mutating func raw(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { take($0) }
+        bytes.withUnsafeBufferPointer { pending.take($0) }
     }
 
     /// A raw line of a tapped part.
     mutating func rawLine(_ piece: LinePiece) {
-        take(piece.content)
-        if piece.terminated { [ASCII.lf].withUnsafeBufferPointer { take($0) } }
-        if pending.count >= 1 << 16 { flush() }
-    }
-
-    private mutating func take(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var start = 0
-        if atStart {
-            while start < bytes.count, ASCII.isWhitespace(bytes[start]) || bytes[start] == ASCII.lf || bytes[start] == ASCII.cr {
-                start += 1
-            }
-            if start == bytes.count { return }
-            atStart = false
-        }
-        pending += UnsafeBufferPointer(rebasing: bytes[start...])
+        pending.take(piece.content)
+        if piece.terminated { pending.take(ASCII.lfBuffer) }
+        if pending.bytes.count >= 1 << 16 { flush() }
     }
 
     private mutating func flush() {
-        pending.withUnsafeBufferPointer { scanner.feed($0) }
-        pending.removeAll(keepingCapacity: true)
+        pending.bytes.withBytes { scanner.feed($0) }
+        pending.bytes.removeAll()
     }
 
     mutating func finish(cutByDelimiter: Bool) -> ReturnedMessage {
-        if var d = decoder { d.finish(cutByDelimiter: cutByDelimiter) { take($0) } }
+        decoder?.finish(cutByDelimiter: cutByDelimiter) { pending.take($0) }
         flush()
         scanner.finish()
         return scanner.visitor.finished(closed: !scanner.messageIsUnclosed, containerEnded: cutByDelimiter)
+    }
+}
+
+/// The bytes of an original waiting for its scanner, leading blank lines
+/// and white space left out (relays and bounces add them).
+private struct PendingBytes {
+    var bytes = ByteBuffer()
+    /// Still before the first byte that is not white space or a line end.
+    private var atStart = true
+
+    mutating func take(_ chunk: UnsafeBufferPointer<UInt8>) {
+        var start = 0
+        if atStart {
+            while start < chunk.count, ASCII.isWhitespace(chunk[start]) || chunk[start] == ASCII.lf || chunk[start] == ASCII.cr {
+                start += 1
+            }
+            if start == chunk.count { return }
+            atStart = false
+        }
+        bytes.append(UnsafeBufferPointer(rebasing: chunk[start...]))
     }
 }

@@ -18,6 +18,13 @@ enum ASCII {
     static let quote: UInt8 = 0x22
     static let backslash: UInt8 = 0x5C
 
+    /// One LF, to hand to code that takes bytes (never written to).
+    nonisolated(unsafe) static let lfBuffer: UnsafeBufferPointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        p.initialize(to: lf)
+        return UnsafeBufferPointer(start: p, count: 1)
+    }()
+
     static func isWhitespace(_ b: UInt8) -> Bool { b == space || b == tab }
     static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
 }

@@ -54,38 +54,45 @@ struct LineSplitter {
 
     /// Hands every line completed by `chunk` to `body`.
     mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, _ body: (LinePiece) -> Void) {
-        guard !chunk.isEmpty else { return }
         var p = 0
+        while p < chunk.count { p = step(chunk, from: p, body) }
+    }
+
+    /// No unfinished line is held: the next byte fed starts a line.
+    var atLineStart: Bool { carry.isEmpty && !pendingCR }
+
+    /// Takes the line that starts at `from` in `chunk`: hands it to `body`
+    /// if its end is in the chunk, keeps it otherwise. Returns where the
+    /// next line starts (`chunk.count` when the chunk is used up).
+    mutating func step(_ chunk: UnsafeBufferPointer<UInt8>, from p: Int, _ body: (LinePiece) -> Void) -> Int {
         if pendingCR {
             pendingCR = false
-            let crlf = chunk[0] == ASCII.lf
+            let crlf = chunk[p] == ASCII.lf
             emitCarry(crlf ? .crlf : .cr, body)
-            if crlf { p = 1 }
+            return crlf ? p + 1 : p
         }
-        while p < chunk.count {
-            let end = chunk.firstLineBreak(from: p, examined: &examined)
-            guard end < chunk.count else {
-                keep(UnsafeBufferPointer(rebasing: chunk[p...]), body)
-                return
-            }
-            let line = UnsafeBufferPointer(rebasing: chunk[p..<end])
-            var terminator = LineTerminator.lf
-            if chunk[end] == ASCII.cr {
-                guard end + 1 < chunk.count else {
-                    keep(line, body)
-                    pendingCR = true
-                    return
-                }
-                terminator = chunk[end + 1] == ASCII.lf ? .crlf : .cr
-            }
-            if carry.isEmpty {
-                emit(line, terminator, body)
-            } else {
+        let end = chunk.firstLineBreak(from: p, examined: &examined)
+        guard end < chunk.count else {
+            keep(UnsafeBufferPointer(rebasing: chunk[p...]), body)
+            return chunk.count
+        }
+        let line = UnsafeBufferPointer(rebasing: chunk[p..<end])
+        var terminator = LineTerminator.lf
+        if chunk[end] == ASCII.cr {
+            guard end + 1 < chunk.count else {
                 keep(line, body)
-                emitCarry(terminator, body)
+                pendingCR = true
+                return chunk.count
             }
-            p = end + terminator.length
+            terminator = chunk[end + 1] == ASCII.lf ? .crlf : .cr
         }
+        if carry.isEmpty {
+            emit(line, terminator, body)
+        } else {
+            keep(line, body)
+            emitCarry(terminator, body)
+        }
+        return end + terminator.length
     }
 
     /// Hands out the last line if the input did not end with a line end.
@@ -142,8 +149,13 @@ struct LineSplitter {
 extension LineSplitter {
     /// Splits a buffer held in memory (one chunk, no copies).
     static func lines(of bytes: ArraySlice<UInt8>, _ body: (LinePiece) -> Void) {
+        bytes.withUnsafeBufferPointer { lines(of: $0, body) }
+    }
+
+    /// Splits a buffer held in memory (one chunk, no copies).
+    static func lines(of bytes: UnsafeBufferPointer<UInt8>, _ body: (LinePiece) -> Void) {
         var splitter = LineSplitter()
-        bytes.withUnsafeBufferPointer { splitter.feed($0, body) }
+        splitter.feed(bytes, body)
         splitter.finish(body)
     }
 }

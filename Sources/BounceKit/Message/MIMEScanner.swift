@@ -70,10 +70,21 @@ protocol MIMEScanVisitor {
     mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool)
     /// A defect was found (before the line or entity it concerns is handed on).
     mutating func defect(_ defect: MIMEDefect)
+    /// Whether the visitor takes runs of body lines (`bodyRun`); a static
+    /// answer, asked once per line start.
+    static var takesRuns: Bool { get }
+    /// Whole lines of the open leaf's body at once (LineRun.swift): none a
+    /// delimiter, none longer than a piece, the last ending in LF. By
+    /// default each goes to `bodyLine`, as the scanner would have sent it.
+    mutating func bodyRun(_ run: UnsafeBufferPointer<UInt8>)
 }
 
 extension MIMEScanVisitor {
     mutating func defect(_ defect: MIMEDefect) {}
+    static var takesRuns: Bool { false }
+    mutating func bodyRun(_ run: UnsafeBufferPointer<UInt8>) {
+        LineSplitter.lines(of: run) { bodyLine($0) }
+    }
 }
 
 /// Streams a message through a `MIMEScanVisitor`.
@@ -120,8 +131,25 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
     mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) {
         var s = splitter
         splitter = LineSplitter()
-        s.feed(chunk) { accept($0) }
+        var p = 0
+        while p < chunk.count {
+            if Visitor.takesRuns, s.atLineStart, !midLine, let end = runEnd(chunk, from: p) {
+                visitor.bodyRun(UnsafeBufferPointer(rebasing: chunk[p..<end]))
+                p = end
+            } else {
+                p = s.step(chunk, from: p) { accept($0) }
+            }
+        }
         splitter = s
+    }
+
+    /// Where a run of body lines starting at `p` ends, if one does: only in
+    /// a leaf's body, and before any line that could be a delimiter of an
+    /// enclosing multipart (there is one when the leaf is not the message).
+    private func runEnd(_ chunk: UnsafeBufferPointer<UInt8>, from p: Int) -> Int? {
+        guard frames[frames.count - 1].phase == .leaf else { return nil }
+        return LineRun.end(
+            in: chunk, from: p, limit: Swift.min(chunk.count, p + LineSplitter.maxLine), delimitersPossible: frames.count > 1)
     }
 
     /// Ends the message: the last unterminated line, then every open entity.

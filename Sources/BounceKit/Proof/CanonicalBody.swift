@@ -75,18 +75,36 @@ struct CanonicalHasher: MIMEScanVisitor {
     func digest() -> [UInt8] { sha.finish() }
 }
 
-/// Steps 2-4 for one leaf.
+/// Step 4 for one leaf: its media type, then its canonical text.
 struct LeafHasher {
-    private var decoder: BodyDecoder
-    private var lines: LineNormalizer<SHA256>
-    private let identity: Bool
+    private var text: CanonicalText<SHA256>
 
     init(_ entity: ScannedEntity, into sha: SHA256) {
         sha.update(Array("--\(entity.contentType.mediaType)\n".utf8))
-        decoder = BodyDecoder(entity.encoding)
-        identity = decoder.isIdentity
-        lines = LineNormalizer(sha: sha)
+        text = CanonicalText(entity.encoding, into: sha)
     }
+
+    mutating func line(_ piece: LinePiece) { text.line(piece) }
+
+    /// The hash state with this leaf in it.
+    mutating func finish(cutByDelimiter: Bool) -> SHA256 { text.finish(cutByDelimiter: cutByDelimiter) }
+}
+
+/// Steps 2-3 for one body: the transfer encoding undone, the lines
+/// normalised, into a sink.
+struct CanonicalText<Sink: HashSink> {
+    private var decoder: BodyDecoder
+    private var lines: LineNormalizer<Sink>
+    private let identity: Bool
+
+    init(_ encoding: TransferEncoding, into sink: Sink) {
+        decoder = BodyDecoder(encoding)
+        identity = decoder.isIdentity
+        lines = LineNormalizer(sha: sink)
+    }
+
+    /// Canonical bytes surely written so far (`LineNormalizer.written`).
+    var written: Int { lines.written }
 
     mutating func line(_ piece: LinePiece) {
         if identity {
@@ -98,9 +116,16 @@ struct LeafHasher {
         }
     }
 
-    /// The hash state with this leaf in it.
-    mutating func finish(cutByDelimiter: Bool) -> SHA256 {
-        decoder.finish(cutByDelimiter: cutByDelimiter) { lines.feed($0) }
+    /// Whole lines at once (a `LineRun`): as a block if they are already
+    /// canonical, else line by line.
+    mutating func run(_ run: UnsafeBufferPointer<UInt8>) {
+        if identity, lines.plainText(run) { return }
+        LineSplitter.lines(of: run) { line($0) }
+    }
+
+    /// The sink with the whole body in it.
+    mutating func finish(cutByDelimiter: Bool) -> Sink {
+        if !identity { decoder.finish(cutByDelimiter: cutByDelimiter) { lines.feed($0) } }
         return lines.finish()
     }
 }
@@ -110,7 +135,7 @@ struct LeafHasher {
 /// per line costs more than the hash itself).
 struct LineNormalizer<Sink: HashSink> {
     private var sha: Sink
-    private var buffer: [UInt8] = []
+    private var buffer = ByteBuffer()
     /// White space since the last other byte of this line: trailing, unless
     /// more text follows.
     private var space: [UInt8] = []
@@ -122,7 +147,6 @@ struct LineNormalizer<Sink: HashSink> {
 
     init(sha: Sink) {
         self.sha = sha
-        buffer.reserveCapacity(1 << 16)
     }
 
     /// Canonical bytes written so far: a prefix of the canonical form of any
@@ -143,7 +167,7 @@ struct LineNormalizer<Sink: HashSink> {
             }
             emptyLines = 0
             if !space.isEmpty {
-                buffer += space
+                space.withUnsafeBufferPointer { buffer.append($0) }
                 space.removeAll(keepingCapacity: true)
             }
             write(UnsafeBufferPointer(rebasing: bytes[..<last]))
@@ -161,6 +185,18 @@ struct LineNormalizer<Sink: HashSink> {
         if !space.isEmpty { space.removeAll(keepingCapacity: true) }
         spaceWritten = nil
         if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Lines that are canonical as they are (`LineRun.isPlainText`), taken
+    /// as a block; false (nothing done) if they are not, or if white space
+    /// or a line is held back.
+    mutating func plainText(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !lineHasText, space.isEmpty, spaceWritten == nil, LineRun.isPlainText(run) else { return false }
+        for _ in 0..<emptyLines { buffer.append(ASCII.lf) }
+        emptyLines = 0
+        write(run)
+        if buffer.count >= 1 << 16 { flush() }
+        return true
     }
 
     /// Decoded content, line breaks (LF, CRLF, CR) included.
@@ -189,12 +225,12 @@ struct LineNormalizer<Sink: HashSink> {
 
     private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
         if buffer.count + bytes.count > 1 << 16 { flush() }
-        if bytes.count >= 1 << 16 { sha.update(UnsafeRawBufferPointer(bytes)) } else { buffer += bytes }
+        if bytes.count >= 1 << 16 { sha.update(UnsafeRawBufferPointer(bytes)) } else { buffer.append(bytes) }
     }
 
     private mutating func flush() {
-        buffer.withUnsafeBytes { sha.update($0) }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.withBytes { sha.update(UnsafeRawBufferPointer($0)) }
+        buffer.removeAll()
     }
 
     /// A pathological run of white space: hash it on a copy, kept in case
@@ -252,7 +288,7 @@ struct BodyDecoder {
     mutating func line(_ piece: LinePiece, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
         switch kind {
         case .identity:
-            if pendingLF { [ASCII.lf].withUnsafeBufferPointer(emit) }
+            if pendingLF { emit(ASCII.lfBuffer) }
             emit(piece.content)
             pendingLF = piece.terminated
         // Each decoder is moved out and back, so that its buffer is never
@@ -268,10 +304,21 @@ struct BodyDecoder {
         }
     }
 
+    /// Whole lines ending in LF, none with a CR (a `LineRun`), as `line`
+    /// would give them one by one; false (nothing done) unless there is no
+    /// encoding to undo.
+    mutating func lfLines(_ run: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        guard case .identity = kind, run.count > 0 else { return false }
+        if pendingLF { emit(ASCII.lfBuffer) }
+        emit(UnsafeBufferPointer(rebasing: run[..<(run.count - 1)]))
+        pendingLF = true
+        return true
+    }
+
     mutating func finish(cutByDelimiter: Bool, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
         switch kind {
         case .identity:
-            if pendingLF && !cutByDelimiter { [ASCII.lf].withUnsafeBufferPointer(emit) }
+            if pendingLF && !cutByDelimiter { emit(ASCII.lfBuffer) }
         case .base64(var d):
             kind = .identity
             d.finish(emit)

@@ -75,37 +75,89 @@ public enum CanonicalContent {
 }
 
 /// Counts canonical bytes into SHA-256 and keeps the digest of the first
-/// `CanonicalContent.checkpoint(k)` bytes as they pass.
+/// `CanonicalContent.checkpoint(k)` bytes as they pass. Large blocks are
+/// hashed on the process's hashing thread (HashWorker), in order; reading
+/// the digests waits for them.
 final class ContentSink: HashSink {
-    private var sha = SHA256()
+    private var state = HashState()
+    /// Bytes taken (some may still be on their way through the worker).
     private(set) var count = 0
-    /// SHA-256 of the content up to each checkpoint passed so far.
-    private(set) var checkpoints: [[UInt8]] = []
+    /// The last block handed to the worker (0: none outstanding).
+    private var ticket = 0
+
+    /// Smaller blocks are hashed here: handing them over costs more.
+    private static let handOver = 1 << 15
 
     init() {}
 
     func update(_ buffer: UnsafeRawBufferPointer) {
-        var rest = buffer
-        while !rest.isEmpty {
-            let k = checkpoints.count
-            let next = k < CanonicalContent.maxCheckpoints ? CanonicalContent.checkpoint(k) : Int.max
-            let take = Swift.min(rest.count, next - count)
-            sha.update(UnsafeRawBufferPointer(rebasing: rest[..<take]))
-            count += take
-            rest = UnsafeRawBufferPointer(rebasing: rest[take...])
-            if count == next { checkpoints.append(sha.copy().finish()) }
+        count += buffer.count
+        if let worker = HashWorker.shared, buffer.count >= Self.handOver || (ticket > 0 && !worker.isDone(ticket)) {
+            let block = [UInt8](unsafeUninitializedCapacity: buffer.count) { out, n in
+                UnsafeMutableRawBufferPointer(out).copyMemory(from: buffer)
+                n = buffer.count
+            }
+            let state = self.state
+            ticket = worker.submit { block.withUnsafeBytes { state.update($0) } }
+        } else {
+            state.update(buffer)
         }
     }
 
+    /// SHA-256 of the content up to each checkpoint passed so far.
+    var checkpoints: [[UInt8]] {
+        settle()
+        return state.checkpoints
+    }
+
     func copy() -> ContentSink {
+        settle()
         let c = ContentSink()
-        c.sha = sha.copy()
+        c.state = state.copy()
         c.count = count
-        c.checkpoints = checkpoints
         return c
     }
 
-    func finish() -> [UInt8] { sha.finish() }
+    func finish() -> [UInt8] {
+        settle()
+        return state.sha.finish()
+    }
+
+    /// Waits for the blocks on their way.
+    private func settle() {
+        guard ticket > 0 else { return }
+        HashWorker.shared?.wait(for: ticket)
+        ticket = 0
+    }
+
+    /// The hash and its checkpoints: used by one thread at a time (the
+    /// worker while blocks are on their way, then the sink's owner).
+    private final class HashState {
+        var sha = SHA256()
+        var count = 0
+        var checkpoints: [[UInt8]] = []
+
+        func update(_ buffer: UnsafeRawBufferPointer) {
+            var rest = buffer
+            while !rest.isEmpty {
+                let k = checkpoints.count
+                let next = k < CanonicalContent.maxCheckpoints ? CanonicalContent.checkpoint(k) : Int.max
+                let take = Swift.min(rest.count, next - count)
+                sha.update(UnsafeRawBufferPointer(rebasing: rest[..<take]))
+                count += take
+                rest = UnsafeRawBufferPointer(rebasing: rest[take...])
+                if count == next { checkpoints.append(sha.copy().finish()) }
+            }
+        }
+
+        func copy() -> HashState {
+            let c = HashState()
+            c.sha = sha.copy()
+            c.count = count
+            c.checkpoints = checkpoints
+            return c
+        }
+    }
 }
 
 /// One leaf as read: enough to make its record, or to check it against one.
@@ -162,9 +214,10 @@ struct LeafCollector: MIMEScanVisitor {
         let own: [UInt8]
         /// Descriptors of the enclosing multiparts and this entity.
         let descriptor: [UInt8]
-        var text: LineNormalizer<ContentSink>?
-        var decoder: BodyDecoder?
-        var identity: Bool
+        /// Its body (a multipart: its preamble, as a tentative leaf).
+        var text: CanonicalText<ContentSink>
+        /// A multipart's preamble is over: its parts have begun.
+        var preambleOver = false
         /// A multipart: its preamble (as a tentative leaf) and epilogue.
         var epilogue: LineNormalizer<ContentSink>? = nil
         var sawPart = false
@@ -177,15 +230,20 @@ struct LeafCollector: MIMEScanVisitor {
         let own = CanonicalContent.contentFields(entity.header) + [ASCII.lf]
         if entity.ordinal == 0 { rootOwn = own }
         let transparent = entity.ordinal == 0 && rootIsMixed
-        let decoder = entity.isMultipart ? BodyDecoder(.sevenBit) : BodyDecoder(entity.encoding)
         open.append(
             OpenEntity(
                 entity: entity, own: own, descriptor: (open.last?.descriptor ?? []) + (transparent ? [] : own),
-                text: LineNormalizer(sha: ContentSink()), decoder: decoder, identity: decoder.isIdentity))
+                text: CanonicalText(entity.isMultipart ? .sevenBit : entity.encoding, into: ContentSink())))
     }
 
     mutating func bodyLine(_ line: LinePiece) {
         feed(line, into: open.count - 1)
+    }
+
+    static var takesRuns: Bool { true }
+
+    mutating func bodyRun(_ run: UnsafeBufferPointer<UInt8>) {
+        open[open.count - 1].text.run(run)
     }
 
     mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
@@ -194,38 +252,25 @@ struct LeafCollector: MIMEScanVisitor {
         case .preamble: feed(line, into: top)
         case .delimiter, .closeDelimiter:
             open[top].sawPart = true
-            open[top].decoder = nil  // the preamble is over
+            open[top].preambleOver = true
             if role == .closeDelimiter { open[top].epilogue = LineNormalizer(sha: ContentSink()) }
         case .epilogue:
-            if var e = open[top].epilogue {
-                open[top].epilogue = nil
-                e.text(line.content)
-                if line.terminated { e.lineBreak() }
-                open[top].epilogue = e
-            }
+            open[top].epilogue?.text(line.content)
+            if line.terminated { open[top].epilogue?.lineBreak() }
         }
     }
 
-    /// A body (or preamble) line into the open entity's canonical text.
+    /// A body (or preamble) line into the open entity's canonical text, in
+    /// place (a copy of the entity per line cost more than the hash).
     private mutating func feed(_ line: LinePiece, into i: Int) {
-        guard var text = open[i].text, var decoder = open[i].decoder else { return }
-        open[i].text = nil
-        if open[i].identity {
-            text.text(line.content)
-            if line.terminated { text.lineBreak() }
-        } else {
-            decoder.line(line) { text.feed($0) }
-            open[i].decoder = decoder
-        }
-        open[i].text = text
+        guard !open[i].preambleOver else { return }
+        open[i].text.line(line)
     }
 
     mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool) {
         var o = open.removeLast()
-        guard var text = o.text else { return }
-        if !o.identity, var d = o.decoder { d.finish(cutByDelimiter: cutByDelimiter) { text.feed($0) } }
-        let sure = text.written
-        let sink = text.finish()
+        let sure = o.text.written
+        let sink = o.text.finish(cutByDelimiter: cutByDelimiter)
         let hash = sink.finish()
         // The next delimiter of an enclosing multipart ended it, or (for a
         // multipart) its own closing delimiter did.

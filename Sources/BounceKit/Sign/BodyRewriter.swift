@@ -118,6 +118,21 @@ struct BodyRewriter: MIMEScanVisitor {
         }
     }
 
+    static var takesRuns: Bool { true }
+
+    /// Lines copied as they are go out as a block when they all end in LF
+    /// (what `copy` would write line by line); the rest line by line.
+    mutating func bodyRun(_ run: UnsafeBufferPointer<UInt8>) {
+        switch modes[modes.count - 1] {
+        case .copy where !LineRun.hasCR(run):
+            copyPendingLF()
+            out.write(UnsafeBufferPointer(rebasing: run[..<(run.count - 1)]))
+            pendingLF = true
+        case .skip: break
+        default: LineSplitter.lines(of: run) { bodyLine($0) }
+        }
+    }
+
     mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
         switch modes[modes.count - 1] {
         case .copy: copy(line)

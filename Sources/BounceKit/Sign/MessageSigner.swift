@@ -191,6 +191,13 @@ private struct SurveyAndHash: MIMEScanVisitor {
         content.bodyLine(line)
     }
 
+    static var takesRuns: Bool { true }
+
+    mutating func bodyRun(_ run: UnsafeBufferPointer<UInt8>) {
+        survey.bodyRun(run)
+        content.bodyRun(run)
+    }
+
     mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
         survey.structureLine(line, role, of: multipart)
         content.structureLine(line, role, of: multipart)

@@ -2,6 +2,8 @@
 // message header, the body hash) and which parts must be re-encoded before
 // the second reading writes them out (see MessageSigner's rules).
 
+import Glibc
+
 /// What the first reading found.
 struct SignSurvey: MIMEScanVisitor {
     let limits: Limits
@@ -89,6 +91,28 @@ struct SignSurvey: MIMEScanVisitor {
             t.decoder.line(line) { t.utf8.feed($0) }
             untypedText = t
         }
+    }
+
+    /// Whole lines at once: what `bodyLine` finds, without a call per line,
+    /// for a part past its first line that needs no decoding to judge
+    /// (neither quoted-printable nor an untyped message's text).
+    mutating func bodyRun(_ run: UnsafeBufferPointer<UInt8>) {
+        let last = open.count - 1
+        var run = run
+        if !open[last].sawBody, let base = run.baseAddress {
+            // The first line alone: it tells how the header ended.
+            let lf = memchr(base, Int32(ASCII.lf), run.count).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? run.count - 1
+            LineSplitter.lines(of: UnsafeBufferPointer(rebasing: run[...lf])) { bodyLine($0) }
+            run = UnsafeBufferPointer(rebasing: run[(lf + 1)...])
+        }
+        guard !run.isEmpty else { return }
+        guard !open[last].quotedPrintable, untypedText == nil, !LineRun.hasCR(run) else {
+            LineSplitter.lines(of: run) { bodyLine($0) }
+            return
+        }
+        if !open[last].unsafeLine, !Self.isTransitSafe(lines: run) { open[last].unsafeLine = true }
+        open[last].sawLF = true
+        sawLineFeed = true
     }
 
     mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {}
@@ -185,6 +209,20 @@ struct SignSurvey: MIMEScanVisitor {
         if first == ASCII.dot { return false }
         if c.count >= 5, first == 0x46, c[1] == 0x72, c[2] == 0x6F, c[3] == 0x6D, c[4] == ASCII.space { return false }
         return !containsEightBitOrNUL(c)
+    }
+
+    /// `isTransitSafe` for every line of a run (whole lines ending in LF).
+    static func isTransitSafe(lines run: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = run.baseAddress, !containsEightBitOrNUL(run) else { return run.isEmpty }
+        var start = 0
+        while start < run.count {
+            let lf = memchr(base + start, Int32(ASCII.lf), run.count - start).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? run.count
+            let c = UnsafeBufferPointer(rebasing: run[start..<lf])
+            if c.count > 998 || c.first == ASCII.dot { return false }
+            if c.count >= 5, c[0] == 0x46, c[1] == 0x72, c[2] == 0x6F, c[3] == 0x6D, c[4] == ASCII.space { return false }
+            start = lf + 1
+        }
+        return true
     }
 
     /// Eight bytes at a time: a high bit, or a zero byte.
