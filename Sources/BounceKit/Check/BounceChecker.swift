@@ -55,11 +55,11 @@ public struct CheckResult: Sendable {
 
 /// Decides about one incoming message.
 public struct BounceChecker {
-    public let verifier: any ClearsignVerifying
-    public let policy: CheckPolicy
-    public let limits: Limits
+    let verifier: any ClearsignVerifying
+    let policy: CheckPolicy
+    let limits: Limits
     /// DKIM verification, when policy.dkim is set (Check/DKIMProof.swift).
-    public let dkim: (any DKIMVerifying)?
+    let dkim: (any DKIMVerifying)?
 
     public init(
         verifier: any ClearsignVerifying, policy: CheckPolicy, limits: Limits = .standard, dkim: (any DKIMVerifying)? = nil

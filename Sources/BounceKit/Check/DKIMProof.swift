@@ -67,21 +67,21 @@ public enum DKIMFailure: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Judges the DKIM signatures of ours in a returned original.
-public struct DKIMProof {
-    public let dkim: DKIMPolicy
-    public let policy: CheckPolicy
+struct DKIMProof {
+    let dkim: DKIMPolicy
+    let policy: CheckPolicy
 
-    public init(_ dkim: DKIMPolicy, policy: CheckPolicy) {
+    init(_ dkim: DKIMPolicy, policy: CheckPolicy) {
         self.dkim = dkim
         self.policy = policy
     }
 
     /// Whether `original` carries a DKIM signature of ours to judge.
-    public static func applies(to original: ReturnedOriginal) -> Bool { original.message.dkim != nil }
+    static func applies(to original: ReturnedOriginal) -> Bool { original.message.dkim != nil }
 
     /// The verdict on `original` (which has no bouncesign proof): every
     /// returned copy must pass; the weakest decides how much was verified.
-    public func verify(_ original: ReturnedOriginal, findings: inout ProofFindings) -> Verdict {
+    func verify(_ original: ReturnedOriginal, findings: inout ProofFindings) -> Verdict {
         var bodyEverywhere = true
         var domain = ""
         for (k, copy) in ([original.message] + original.copies).enumerated() {

@@ -28,9 +28,9 @@ public struct MailLocation: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The messages of Maildir folders and mbox files, in a stable order.
-public struct MailboxReader {
+struct MailboxReader {
     /// What the reader finds, in order.
-    public enum Item {
+    enum Item {
         /// A Maildir folder or an mbox file begins.
         case mailbox(String)
         /// A message, to be read before the next item (its file is closed then).
@@ -39,12 +39,12 @@ public struct MailboxReader {
         case unreadable(MailLocation, String)
     }
 
-    public let paths: [String]
+    let paths: [String]
 
-    public init(paths: [String]) { self.paths = paths }
+    init(paths: [String]) { self.paths = paths }
 
     /// Hands every item of every path to `body`, in order.
-    public func read(_ body: (Item) -> Void) {
+    func read(_ body: (Item) -> Void) {
         for path in paths {
             var st = stat()
             guard stat(path, &st) == 0 else { body(.unreadable(MailLocation(path: path), Self.lastError())); continue }

@@ -40,17 +40,17 @@ public enum Binding: String, Sendable {
 }
 
 /// Verifies the proof carried by one returned message.
-public struct ProofVerifier {
-    public let verifier: any ClearsignVerifying
-    public let policy: CheckPolicy
+struct ProofVerifier {
+    let verifier: any ClearsignVerifying
+    let policy: CheckPolicy
 
-    public init(verifier: any ClearsignVerifying, policy: CheckPolicy) {
+    init(verifier: any ClearsignVerifying, policy: CheckPolicy) {
         self.verifier = verifier
         self.policy = policy
     }
 
     /// `recipients`: the recipients the bounce names.
-    public func verify(
+    func verify(
         _ original: ReturnedOriginal, recipients: [RecipientStatus], findings: inout ProofFindings
     ) -> Verdict {
         let m = original.message

@@ -10,7 +10,7 @@ import Glibc
 
 /// Runs the checker over every message of some mailboxes.
 public struct Survey {
-    public let checker: BounceChecker
+    let checker: BounceChecker
 
     public init(checker: BounceChecker) { self.checker = checker }
 

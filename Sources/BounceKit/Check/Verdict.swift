@@ -128,7 +128,7 @@ public enum Verdict: Sendable, Equatable {
         }
     }
 
-    public var exitStatus: ExitStatus {
+    var exitStatus: ExitStatus {
         switch self {
         case .pass: return .pass
         case .fail: return .fail

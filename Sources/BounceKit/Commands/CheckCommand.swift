@@ -5,7 +5,7 @@ import Glibc
 /// bouncecheck's engine: one check (or --check, --survey), from options to
 /// exit status. Every failure goes through `Command.fail`.
 public struct CheckCommand {
-    public let options: CheckOptions
+    let options: CheckOptions
 
     public init(options: CheckOptions) { self.options = options }
 

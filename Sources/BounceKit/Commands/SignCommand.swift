@@ -5,18 +5,18 @@ import Glibc
 
 /// bouncesign's options and what it does with them.
 public struct SignCommand {
-    public var config: String?
-    public var homedir: String?
-    public var key: String?
-    public var onError: String?
-    public var generateKey = false
-    public var force = false
-    public var check = false
-    public var uid: String?
+    var config: String?
+    var homedir: String?
+    var key: String?
+    var onError: String?
+    var generateKey = false
+    var force = false
+    var check = false
+    var uid: String?
     /// The command to hand the signed message to (after "--").
-    public var command: [String] = []
+    var command: [String] = []
 
-    public init() {}
+    init() {}
 
     /// Signs standard input (or makes a key, or checks the set-up).
     public func run() throws(Exit) {

@@ -8,7 +8,7 @@ extension SignCommand {
         case run(SignCommand)
     }
 
-    public static let usage = """
+    static let usage = """
         USAGE: bouncesign [--config <file>] [--homedir <dir>] [--key <fingerprint>] [--on-error <policy>] \
         [--generate-key [--force]] [--uid <uid>] [--check] [-- <command> ...]
         """
@@ -42,7 +42,7 @@ extension SignCommand {
 
         """
 
-    public static let scanner = OptionScanner(
+    static let scanner = OptionScanner(
         valued: ["-c", "--config", "--homedir", "-k", "--key", "--on-error", "--uid"],
         flags: ["--generate-key", "--force", "--check", "-h", "--help", "--version"])
 

@@ -8,7 +8,7 @@
 /// All settings, with their defaults.
 public struct Configuration: Sendable, Equatable {
     public static let defaultPath = "/etc/bouncesign.conf"
-    public static let defaultHomedir = "/etc/bouncesign/gnupg"
+    static let defaultHomedir = "/etc/bouncesign/gnupg"
 
     /// Fingerprint of bouncesign's signing key.
     public var key: String? = nil
@@ -96,9 +96,9 @@ public struct Configuration: Sendable, Equatable {
         case pass
     }
 
-    public init() {}
+    init() {}
 
-    public var gpgSetup: GPGSetup { GPGSetup(homedir: homedir, gpgPath: gpg) }
+    var gpgSetup: GPGSetup { GPGSetup(homedir: homedir, gpgPath: gpg) }
 
     /// Why a config file or flag value is unusable (exit 78, or 64 for flags).
     public struct Error: Swift.Error, Equatable, CustomStringConvertible {
@@ -232,8 +232,8 @@ public struct Configuration: Sendable, Equatable {
 }
 
 /// A byte count as written in the config: 1048576, 256k, 1m.
-public enum ByteSize {
-    public static func parse(_ text: String) -> Int? {
+enum ByteSize {
+    static func parse(_ text: String) -> Int? {
         let t = text.lowercased()
         let (digits, unit): (Substring, Int) =
             switch t.last {

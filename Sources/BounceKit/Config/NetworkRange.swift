@@ -70,8 +70,8 @@ public struct NetworkRange: Sendable, Equatable, CustomStringConvertible {
 
 /// The milter's socket setting: local:/PATH (or unix:), inet:PORT@HOST, inet6:PORT@HOST.
 public struct MilterSocket: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case local(path: String), inet(port: Int, host: String), inet6(port: Int, host: String) }
-    public let kind: Kind
+    enum Kind: Sendable, Equatable { case local(path: String), inet(port: Int, host: String), inet6(port: Int, host: String) }
+    let kind: Kind
     /// The setting as libmilter's smfi_setconn takes it.
     public let spec: String
 

@@ -74,7 +74,7 @@ public struct DKIMSignatureCheck: Sendable, Equatable {
     public var algorithm: String
     public var canonicalization: String
 
-    public init(
+    init(
         domain: String, selector: String, status: Status, bodyHash: BodyHash, signedHeaders: [String],
         signedAt: Int? = nil, expiresAt: Int? = nil, signedLength: Int? = nil, bodyLength: Int = 0,
         algorithm: String = "rsa-sha256", canonicalization: String = "relaxed/relaxed"

@@ -9,7 +9,7 @@ public protocol StatementSigning {
 
 /// Clearsigns with one secret key from a GnuPG home.
 public struct GPGSigner: StatementSigning {
-    public let setup: GPGSetup
+    let setup: GPGSetup
     /// Fingerprint of the signing key.
     public let fingerprint: String
 

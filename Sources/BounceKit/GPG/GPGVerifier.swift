@@ -14,7 +14,7 @@ public struct SignatureReport: Sendable, Equatable {
     public var fingerprint: String
     public var status: Status
 
-    public init(fingerprint: String, status: Status) {
+    init(fingerprint: String, status: Status) {
         self.fingerprint = fingerprint
         self.status = status
     }
@@ -38,17 +38,17 @@ public protocol ClearsignVerifying {
 }
 
 extension ClearsignVerifying {
-    public func keyringProblem(trusted: [String]) -> String? { nil }
-    public func missingKeys(_ trusted: [String]) -> [String] { [] }
+    func keyringProblem(trusted: [String]) -> String? { nil }
+    func missingKeys(_ trusted: [String]) -> [String] { [] }
 }
 
 /// Verifies against the public keys in a GnuPG home.
-public struct GPGVerifier: ClearsignVerifying {
-    public let setup: GPGSetup
+struct GPGVerifier: ClearsignVerifying {
+    let setup: GPGSetup
 
-    public init(setup: GPGSetup) { self.setup = setup }
+    init(setup: GPGSetup) { self.setup = setup }
 
-    public func verify(clearsigned: [UInt8]) throws(GPGError) -> Verification {
+    func verify(clearsigned: [UInt8]) throws(GPGError) -> Verification {
         try checkHome()
         let ctx = try GPGContext(setup)
         let sig = try GPGData(clearsigned)
@@ -84,7 +84,7 @@ public struct GPGVerifier: ClearsignVerifying {
     }
 
     /// Nil when the home is usable and at least one trusted key is in it.
-    public func keyringProblem(trusted: [String]) -> String? {
+    func keyringProblem(trusted: [String]) -> String? {
         let keyring = GPGKeyring(setup: setup)
         do throws(GPGError) {
             try keyring.checkHome()
@@ -95,7 +95,7 @@ public struct GPGVerifier: ClearsignVerifying {
         }
     }
 
-    public func missingKeys(_ trusted: [String]) -> [String] {
+    func missingKeys(_ trusted: [String]) -> [String] {
         let keyring = GPGKeyring(setup: setup)
         return trusted.filter { (try? keyring.state(of: $0)) == .missing }
     }

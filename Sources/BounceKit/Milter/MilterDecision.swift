@@ -38,10 +38,10 @@ public struct MilterDecision {
     public var log: String
     public var logLevel: SystemLog.Level = .info
     /// What was decided, for tests and the log: the statement signed, or the check's result.
-    public var statement: Statement? = nil
-    public var check: CheckResult? = nil
+    var statement: Statement? = nil
+    var check: CheckResult? = nil
 
-    public init(_ action: Action, log: String, level: SystemLog.Level = .info) {
+    init(_ action: Action, log: String, level: SystemLog.Level = .info) {
         self.action = action
         self.log = log
         self.logLevel = level

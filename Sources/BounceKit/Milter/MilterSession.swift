@@ -16,7 +16,7 @@ public final class MilterSession {
     private let currentService: () -> MilterService
     /// The service the current message is handled with.
     public private(set) var service: MilterService
-    public private(set) var client = MilterClient()
+    private(set) var client = MilterClient()
     private var sender: String? = nil
     private var recipients: [String] = []
     private var spool: MessageSpool? = nil
@@ -60,7 +60,7 @@ public final class MilterSession {
         if Array(name).equalsIgnoringASCIICase(Annotation.fieldName) { arrivedChecks.append(Array(value)) }
     }
 
-    public func header(name: String, value: String) {
+    func header(name: String, value: String) {
         Array(name.utf8).withUnsafeBufferPointer { n in Array(value.utf8).withUnsafeBufferPointer { header(name: n, value: $0) } }
     }
 

@@ -32,7 +32,7 @@ public struct LeafRecord: Sendable, Equatable {
     /// only as a whole.
     public var isGroup: Bool
 
-    public init(length: Int, digest: [UInt8], checkpoints: [[UInt8]] = [], isGroup: Bool = false) {
+    init(length: Int, digest: [UInt8], checkpoints: [[UInt8]] = [], isGroup: Bool = false) {
         self.length = length
         self.digest = digest
         self.checkpoints = checkpoints
@@ -223,16 +223,16 @@ public struct Statement: Sendable, Equatable {
 
 /// The short digests of statements: SHA-256 cut to 128 bits, base64
 /// without padding (22 characters).
-public enum Digest {
-    public static let byteCount = 16
+enum Digest {
+    static let byteCount = 16
 
-    public static func short(_ sha256: [UInt8]) -> [UInt8] { Array(sha256.prefix(byteCount)) }
+    static func short(_ sha256: [UInt8]) -> [UInt8] { Array(sha256.prefix(byteCount)) }
 
-    public static func text(_ digest: [UInt8]) -> String {
+    static func text(_ digest: [UInt8]) -> String {
         String(decoding: Base64.encode(digest).filter { $0 != ASCII.equals }, as: UTF8.self)
     }
 
-    public static func parse(_ text: String) -> [UInt8]? {
+    static func parse(_ text: String) -> [UInt8]? {
         let b = Array(text.utf8)
         guard b.count == 22, b.allSatisfy(Base64.isAlphabet) else { return nil }
         let d = Base64.decode(b + [ASCII.equals, ASCII.equals])

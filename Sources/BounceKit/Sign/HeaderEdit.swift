@@ -23,7 +23,7 @@ public struct HeaderEdit: Sendable, Equatable {
     /// convention); empty for a deletion.
     public var value: [UInt8]
 
-    public init(_ kind: Kind, name: String, value: [UInt8] = []) {
+    init(_ kind: Kind, name: String, value: [UInt8] = []) {
         self.kind = kind
         self.name = name
         self.value = value
