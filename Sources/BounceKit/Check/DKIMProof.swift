@@ -24,6 +24,7 @@ public struct DKIMPolicy: Sendable, Equatable {
     /// Whether a return without a body passes on the header signature alone.
     public var headersOnly: Bool
 
+    /// The policy for our `domains` (lower-cased here), with `maxAge` in seconds.
     public init(domains: [String], maxAge: Int, headersOnly: Bool = true) {
         self.domains = domains.map(\.asciiLowercased)
         self.maxAge = maxAge
@@ -47,6 +48,7 @@ public enum DKIMFailure: Sendable, Equatable, CustomStringConvertible {
     case headersOnlyRefused
     case copyUnsigned
 
+    /// The reason in the verdict, e.g. "fail (DKIM signature has expired)".
     public var description: String {
         switch self {
         case .badSignature: return "bad DKIM signature"

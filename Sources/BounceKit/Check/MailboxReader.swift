@@ -19,11 +19,13 @@ public struct MailLocation: Sendable, Equatable, CustomStringConvertible {
     /// The message's number in its mbox file, from 1 (nil: a file of its own).
     public var message: Int?
 
+    /// The message in file `path`, or message number `message` of the mbox file `path`.
     public init(path: String, message: Int? = nil) {
         self.path = path
         self.message = message
     }
 
+    /// The path, followed by ", message N" for a message of an mbox file.
     public var description: String { message.map { "\(path), message \($0)" } ?? path }
 }
 

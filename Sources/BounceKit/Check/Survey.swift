@@ -12,6 +12,7 @@ import Glibc
 public struct Survey {
     let checker: BounceChecker
 
+    /// A survey by `checker`, so that each message gets the verdict bouncecheck would give it.
     public init(checker: BounceChecker) { self.checker = checker }
 
     /// Surveys `paths`, keeping the first `kept` items of each list;

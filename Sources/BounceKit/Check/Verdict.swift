@@ -15,6 +15,7 @@ public enum Coverage: Sendable, Equatable {
     /// (Check/DKIMProof.swift), with the body hash when a body came back.
     case dkim(domain: String, bodyVerified: Bool)
 
+    /// The words after "pass" in the verdict, e.g. "body verified".
     public var description: String {
         switch self {
         case .body: return "body verified"
@@ -59,6 +60,7 @@ public enum FailReason: Error, Sendable, Equatable, CustomStringConvertible {
     /// The DKIM signature of ours that stood in for the proof is no proof.
     case dkim(DKIMFailure)
 
+    /// The words after "fail" in the verdict, e.g. "bad signature".
     public var description: String {
         switch self {
         case .noOriginal: return "no returned message"
@@ -128,6 +130,7 @@ public enum Verdict: Sendable, Equatable {
         }
     }
 
+    /// bouncecheck's exit status for this verdict: the one table bouncecheck(1) EXIT STATUS follows.
     var exitStatus: ExitStatus {
         switch self {
         case .pass: return .pass

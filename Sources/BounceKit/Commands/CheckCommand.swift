@@ -7,6 +7,7 @@ import Glibc
 public struct CheckCommand {
     let options: CheckOptions
 
+    /// bouncecheck as the command line `options` ask.
     public init(options: CheckOptions) { self.options = options }
 
     var config: String? { options.config }
@@ -14,6 +15,7 @@ public struct CheckCommand {
     var annotate: Bool { options.annotate }
     var explain: Bool { options.explain }
 
+    /// Does what the options ask and returns the exit status to end with (bouncecheck(1) EXIT STATUS).
     public func run() -> ExitStatus {
         Host.unblockTerminationSignals()
         SystemLog.open("bouncecheck")

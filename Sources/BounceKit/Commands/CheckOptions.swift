@@ -17,9 +17,12 @@ public struct CheckOptions: Sendable {
     var operands: [String] = []
     /// The message to check (without --survey).
     var file: String? { survey ? nil : operands.first }
+    /// Whether -h or --help was given: print `CheckOptions.help` and exit 0.
     public var help = false
+    /// Whether --version was given: print the version and exit 0.
     public var version = false
 
+    /// The USAGE lines, shown with a usage error and in --help.
     public static let usage = """
         USAGE: bouncecheck [--config <file>] [--homedir <dir>] [--trust <fingerprint> ...] [--max-age <duration>] \
         [--require-body] [--annotate] [--explain] [--check] [<file>]
@@ -27,6 +30,7 @@ public struct CheckOptions: Sendable {
         [--require-body] --survey [--json] <path> ...
         """
 
+    /// The text --help prints.
     public static let help = """
         OVERVIEW: Decide whether an incoming message is a genuine bounce of mail we signed, or backscatter.
 

@@ -150,6 +150,7 @@ extension SignCommand {
     /// How bouncesign ends when it does not end well: 75, 78, or the
     /// re-injection command's sysexits status.
     public struct Exit: Error {
+        /// The status bouncesign exits with.
         public let code: Int32
     }
 

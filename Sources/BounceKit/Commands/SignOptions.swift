@@ -13,6 +13,7 @@ extension SignCommand {
         [--generate-key [--force]] [--uid <uid>] [--check] [-- <command> ...]
         """
 
+    /// The text --help prints.
     public static let help = """
         OVERVIEW: Add a signed proof of origin to an outgoing message, so that its bounces can be told from
         backscatter.

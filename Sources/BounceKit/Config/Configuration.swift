@@ -7,6 +7,7 @@
 
 /// All settings, with their defaults.
 public struct Configuration: Sendable, Equatable {
+    /// The config file read when none is given (-c).
     public static let defaultPath = "/etc/bouncesign.conf"
     static let defaultHomedir = "/etc/bouncesign/gnupg"
 
@@ -102,6 +103,7 @@ public struct Configuration: Sendable, Equatable {
 
     /// Why a config file or flag value is unusable (exit 78, or 64 for flags).
     public struct Error: Swift.Error, Equatable, CustomStringConvertible {
+        /// What is wrong and where: the file and line, or the setting and the value given.
         public var description: String
     }
 

@@ -6,8 +6,11 @@
 
 /// One thing --check found.
 public struct SetupFinding: Sendable, Equatable {
+    /// How a finding counts: any error makes --check (and bouncesign-milter -n) exit 78.
     public enum Level: String, Sendable { case ok, note, error }
+    /// How this finding counts.
     public var level: Level
+    /// What was found, and for an error the fix.
     public var text: String
 
     init(_ level: Level, _ text: String) {
@@ -27,6 +30,7 @@ public struct SetupCheck {
     let now: Int
     let hostname: String
 
+    /// Checks `config`, read from `configPath`, at Unix time `now`, signing its test message as `hostname`.
     public init(config: Configuration, configPath: String, now: Int, hostname: String) {
         self.config = config
         self.configPath = configPath

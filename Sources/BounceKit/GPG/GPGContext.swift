@@ -14,6 +14,7 @@ public struct GPGSetup: Sendable, Equatable {
     /// The gpg program.
     public var gpgPath: String
 
+    /// The GnuPG home `homedir`, used with the gpg program at `gpgPath`.
     public init(homedir: String, gpgPath: String = "/usr/bin/gpg") {
         self.homedir = homedir
         self.gpgPath = gpgPath

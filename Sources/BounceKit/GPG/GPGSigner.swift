@@ -13,6 +13,7 @@ public struct GPGSigner: StatementSigning {
     /// Fingerprint of the signing key.
     public let fingerprint: String
 
+    /// Signs with key `fingerprint` from the GnuPG home in `setup`.
     public init(setup: GPGSetup, fingerprint: String) {
         self.setup = setup
         self.fingerprint = fingerprint

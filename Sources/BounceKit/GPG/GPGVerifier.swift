@@ -6,12 +6,14 @@ import Glibc
 
 /// GnuPG's opinion of one signature.
 public struct SignatureReport: Sendable, Equatable {
+    /// GnuPG's verdict on a signature (GPGME's signature status); `other` carries GnuPG's words.
     public enum Status: Sendable, Equatable {
         case good, bad, noPublicKey, keyExpired, keyRevoked, signatureExpired
         case other(String)
     }
     /// Fingerprint (or key ID, when the key is unknown) of the signing key.
     public var fingerprint: String
+    /// GnuPG's verdict on this signature.
     public var status: Status
 
     init(fingerprint: String, status: Status) {
@@ -24,6 +26,7 @@ public struct SignatureReport: Sendable, Equatable {
 public struct Verification: Sendable {
     /// The signed text as GnuPG extracted it: the only text to trust.
     public var plaintext: [UInt8]
+    /// Every signature GnuPG found, in order (a proof must have exactly one).
     public var signatures: [SignatureReport]
 }
 

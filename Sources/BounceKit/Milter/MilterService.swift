@@ -32,6 +32,7 @@ public enum MilterDirection: Sendable, Equatable {
 
 /// One reading of the configuration, ready to serve messages.
 public struct MilterService {
+    /// The settings of this reading of the config file.
     public let config: Configuration
     let hostname: String
     /// The signer, when the config names a key.

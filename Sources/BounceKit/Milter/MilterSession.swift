@@ -44,6 +44,7 @@ public final class MilterSession {
         if let daemonName { client.daemonName = daemonName }
     }
 
+    /// An envelope recipient (RCPT TO): for the statement's count of Bcc recipients, and the domain a rejection names.
     public func recipient(_ address: String) {
         recipients.append(address)
     }
@@ -51,6 +52,7 @@ public final class MilterSession {
     /// Which way the current message goes.
     public var direction: MilterDirection { service.direction(of: client) }
 
+    /// One header field as the MTA hands it (xxfi_header): its name, and its value without the colon.
     public func header(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         let spool = messageSpool()
         spool.append(name)
@@ -64,10 +66,12 @@ public final class MilterSession {
         Array(name.utf8).withUnsafeBufferPointer { n in Array(value.utf8).withUnsafeBufferPointer { header(name: n, value: $0) } }
     }
 
+    /// The end of the header fields (xxfi_eoh): the blank line before the body.
     public func endOfHeaders() {
         messageSpool().append("\n")
     }
 
+    /// A chunk of the body as the MTA hands it (xxfi_body), line ends CRLF.
     public func body(_ chunk: UnsafeBufferPointer<UInt8>) {
         messageSpool().append(chunk)
     }

@@ -64,6 +64,7 @@ public enum ProofHeader {
         case unsupportedAlgorithm
         case signature(SignedStatement.ParseError)
 
+        /// The reason, as the verdict quotes it ("malformed proof: ...").
         public var description: String {
             switch self {
             case .unsupportedVersion: return "\(ProofNames.header) header has an unsupported version"

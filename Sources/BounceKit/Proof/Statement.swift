@@ -43,7 +43,9 @@ public struct LeafRecord: Sendable, Equatable {
 /// Header fields bound by the statement (`h`): their names, in order, and
 /// one digest of their canonical values.
 public struct HeaderBinding: Sendable, Equatable {
+    /// The bound fields' names, lower case, in the order hashed.
     public var names: [String]
+    /// The digest of their canonical values (Proof/HeaderBinding+Fields.swift).
     public var digest: [UInt8]
 }
 
@@ -52,6 +54,7 @@ public struct Statement: Sendable, Equatable {
     /// The version bouncesign writes.
     public static let currentVersion = 2
 
+    /// The statement's version: 2, or 1 for mail signed before an upgrade.
     public var version: Int
     /// Unix time of signing.
     public var timestamp: Int
@@ -69,8 +72,9 @@ public struct Statement: Sendable, Equatable {
     public var shape: [UInt8]?
     /// v2: the content leaves in document order.
     public var leaves: [LeafRecord]
-    /// v1: canonicalization name and SHA-256 of the whole content.
+    /// v1: the canonicalization's name.
     public var legacyCanonicalization: String?
+    /// v1: SHA-256 of the whole canonical content (body-hash).
     public var legacyBodyHash: [UInt8]?
 
     /// A version 2 statement.
@@ -109,6 +113,7 @@ public struct Statement: Sendable, Equatable {
         case unsupportedVersion(String)
         case malformed(String)
 
+        /// The reason, as the verdict quotes it ("invalid statement: ...").
         public var description: String {
             switch self {
             case .missing(let f): return "statement has no \(f)"

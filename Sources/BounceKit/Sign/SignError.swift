@@ -12,6 +12,7 @@ public enum SignError: Error, CustomStringConvertible {
     /// (exit 75, or sent unsigned under on-error pass).
     case wouldChangeContent(ContentRisk)
 
+    /// The reason in an administrator's words, for standard error and the log.
     public var description: String {
         switch self {
         case .unusableMessageID(let id): return "cannot bind the proof to Message-ID \"\(id)\": not printable ASCII"

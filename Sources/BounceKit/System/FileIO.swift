@@ -103,6 +103,7 @@ public enum FileIO {
         }
     }
 
+    /// Writes all of `bytes` to a descriptor.
     public static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) throws(Failure) {
         let failure: Failure? = bytes.withUnsafeBufferPointer { buf in
             do throws(Failure) { try writeAll(fd, buf) } catch { return error }
@@ -111,6 +112,7 @@ public enum FileIO {
         if let failure { throw failure }
     }
 
+    /// Writes all of `bytes` to a descriptor.
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Failure) { try writeAll(fd, bytes[...]) }
 
     /// The permission bits of `path`, or nil if it cannot be examined.
