@@ -34,18 +34,31 @@ public struct DKIMPolicy: Sendable, Equatable {
 
 /// Why a DKIM signature of ours is no proof.
 public enum DKIMFailure: Sendable, Equatable, CustomStringConvertible {
+    /// The header signature (`b=`) does not verify with the published key.
     case badSignature
+    /// The body that came back does not match `bh=`.
     case bodyAltered
+    /// `l=` covers fewer canonical body bytes than came back: the rest is nobody's word.
     case lengthShort(signed: Int, returned: Int)
+    /// No key record is published at this name (SELECTOR._domainkey.DOMAIN).
     case noKey(String)
+    /// The signature or its key record cannot be read; libopendkim's words.
     case malformed(String)
+    /// `h=` does not include From (RFC 6376 §5.4).
     case fromNotSigned
+    /// A From address is outside this signing domain and its subdomains.
     case fromOutside(String)
+    /// `x=` has passed.
     case expired
+    /// Older than dkim-max-age (by `t=`, or by the Date when there is no `t=`).
     case stale(ageSeconds: Int)
+    /// Dated further ahead than clock-skew allows.
     case future(seconds: Int)
+    /// Neither `t=` nor a Date to tell its age by.
     case undated
+    /// Only the header came back, and dkim-headers-only is no.
     case headersOnlyRefused
+    /// A further returned copy of the message carries no DKIM signature of ours.
     case copyUnsigned
 
     /// The reason in the verdict, e.g. "fail (DKIM signature has expired)".

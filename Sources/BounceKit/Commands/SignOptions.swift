@@ -5,6 +5,7 @@ extension SignCommand {
     /// What the command line asks for.
     public enum Request {
         case help, version
+        /// Sign, make a key or check the set-up, as the options say.
         case run(SignCommand)
     }
 

@@ -21,6 +21,7 @@ public struct SMTPReply: Sendable, Equatable {
 public struct MilterDecision {
     /// What the MTA does with the message at the end of DATA.
     public enum Action: Sendable, Equatable {
+        /// Let the message through, with `headerEdits` and `newBody` applied.
         case accept
         /// Refuse the message (5xx).
         case reject(SMTPReply)

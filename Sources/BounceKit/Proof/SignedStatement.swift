@@ -31,7 +31,9 @@ public struct SignedStatement: Sendable, Equatable {
 
     /// Why clearsigned text or a signature packet is unusable.
     public enum ParseError: Error, Equatable, CustomStringConvertible {
+        /// The clearsigned text's armor is broken; the words say how.
         case armor(String)
+        /// The signature packet is unusable; the words say how.
         case packet(String)
 
         /// The reason, as the verdict quotes it ("malformed proof: ...").

@@ -5,6 +5,7 @@
 public enum SignError: Error, CustomStringConvertible {
     /// The message's Message-ID holds characters a statement cannot carry.
     case unusableMessageID(String)
+    /// GnuPG could not sign (its home, the key, or gpg itself).
     case gpg(GPGError)
     /// Reading or spooling the message failed (the reason says which).
     case input(FileIO.Failure)

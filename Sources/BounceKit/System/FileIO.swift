@@ -7,7 +7,9 @@ import Glibc
 public enum FileIO {
     /// Why an I/O call failed.
     public enum Failure: Error, Equatable {
+        /// No such file (ENOENT): an optional config file may be missing.
         case missing
+        /// Any other failure, in words.
         case failed(String)
         /// The input was larger than the caller's limit.
         case tooLarge(Int)
