@@ -25,7 +25,7 @@ public struct Survey {
             case .unreadable(let location, let reason): report.addUnreadable(location, reason)
             case .message(let location, let source):
                 do throws(FileIO.Failure) { report.add(location, try checker.check(source)) } catch {
-                    report.addUnreadable(location, error.reason)
+                    report.addUnreadable(location, error.description)
                 }
                 progress(report)
             }
@@ -49,7 +49,7 @@ public struct Survey {
         do throws(FileIO.Failure) {
             try FileIO.writeAll(output, Array((json ? report.json : report.text(shown: shown)).utf8))
         } catch {
-            FileIO.printError("bouncecheck: cannot write the survey report: \(error.reason)")
+            FileIO.printError("bouncecheck: cannot write the survey report: \(error.description)")
             return .tempFail
         }
         if let problem {

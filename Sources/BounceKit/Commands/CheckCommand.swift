@@ -54,11 +54,11 @@ public struct CheckCommand {
         }
         let source: MessageSource
         do { source = try MessageSource(fd: fd, spoolDirectory: Host.temporaryDirectory, spool: annotate) } catch {
-            return Command.fail("bouncecheck: \(error.reason)", .tempFail)
+            return Command.fail("bouncecheck: \(error.description)", .tempFail)
         }
         let result: CheckResult
         do { result = try checker.check(source) } catch {
-            return Command.fail("bouncecheck: cannot read the message: \(error.reason)", .tempFail)
+            return Command.fail("bouncecheck: cannot read the message: \(error.description)", .tempFail)
         }
         SystemLog.log(result.verdict.keyword == "temperror" ? .warning : .info, result.summary)
         for w in result.findings.warnings { SystemLog.log(.warning, w) }
@@ -71,7 +71,7 @@ public struct CheckCommand {
         }
         guard annotate else { return result.verdict.exitStatus }
         do { try Annotation.write(source, summary: result.summary, to: MailOutput(fd: 1)) } catch {
-            return Command.fail("bouncecheck: cannot pass the message on: \(error.reason)", .tempFail)
+            return Command.fail("bouncecheck: cannot pass the message on: \(error.description)", .tempFail)
         }
         return .pass
     }

@@ -115,7 +115,7 @@ public struct Configuration: Sendable, Equatable {
             text = try FileIO.readFile(path)
         } catch {
             if !required, case .missing = error { return config }
-            throw Error(description: "cannot read config file \(path): \(error.reason)")
+            throw Error(description: "cannot read config file \(path): \(error.description)")
         }
         var pos = 0, lineNumber = 0
         while let line = text.line(at: pos) {

@@ -15,7 +15,7 @@ struct MilterChecking {
     func check(_ source: MessageSource) -> MilterDecision {
         let result: CheckResult
         do { result = try service.checker(now: service.now()).check(source) } catch {
-            return undecided("cannot read the message: \(error.reason)", result: nil)
+            return undecided("cannot read the message: \(error.description)", result: nil)
         }
         var decision: MilterDecision
         switch result.verdict {

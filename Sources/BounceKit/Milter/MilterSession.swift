@@ -107,7 +107,7 @@ public final class MilterSession {
         let source: MessageSource
         do { source = try messageSpool().finish() } catch {
             return MilterDecision(
-                .tempfail(.tempfail("cannot hold the message now", status: "4.3.0")), log: tag + error.reason, level: .error)
+                .tempfail(.tempfail("cannot hold the message now", status: "4.3.0")), log: tag + error.description, level: .error)
         }
         if case .sign(let because) = direction {
             return MilterSigning(service: service, envelope: envelope, tag: tag, because: because).sign(source)

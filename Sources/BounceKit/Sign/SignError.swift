@@ -18,7 +18,7 @@ public enum SignError: Error, CustomStringConvertible {
         switch self {
         case .unusableMessageID(let id): return "cannot bind the proof to Message-ID \"\(id)\": not printable ASCII"
         case .gpg(let e): return e.description
-        case .input(let e): return e.reason
+        case .input(let e): return e.description
         case .wouldChangeContent(let risk): return "\(risk); cannot sign it without changing it"
         }
     }

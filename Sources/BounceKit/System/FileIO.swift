@@ -6,7 +6,7 @@ import Glibc
 /// File and descriptor I/O.
 public enum FileIO {
     /// Why an I/O call failed.
-    public enum Failure: Error, Equatable {
+    public enum Failure: Error, Equatable, CustomStringConvertible {
         /// No such file (ENOENT): an optional config file may be missing.
         case missing
         /// Any other failure, in words.
@@ -14,8 +14,8 @@ public enum FileIO {
         /// The input was larger than the caller's limit.
         case tooLarge(Int)
 
-        /// The reason in words.
-        public var reason: String {
+        /// The reason in words, lower case (callers add what they were doing).
+        public var description: String {
             switch self {
             case .missing: return "no such file or directory"
             case .failed(let r): return r

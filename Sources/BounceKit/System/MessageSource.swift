@@ -81,7 +81,7 @@ public final class MessageSource {
             let total = try Self.readStream(fd) { chunk in
                 guard failure == nil else { return }
                 do throws(FileIO.Failure) { try FileIO.writeAll(spool, chunk) } catch {
-                    failure = .failed("cannot spool the message to TMPDIR: \(error.reason)")
+                    failure = .failed("cannot spool the message to TMPDIR: \(error.description)")
                     return
                 }
                 body(chunk)

@@ -43,7 +43,7 @@ final class MessageSpool {
             }
             if let fd { try FileIO.writeAll(fd, bytes) }
         } catch {
-            failure = .failed("cannot spool the message to \(directory): \(error.reason)")
+            failure = .failed("cannot spool the message to \(directory): \(error.description)")
         }
     }
 

@@ -4,11 +4,11 @@
 // Accepts -x VALUE, --name VALUE, --name=VALUE; "--" ends the options.
 
 /// A mistake on the command line.
-public struct UsageError: Error {
+public struct UsageError: Error, CustomStringConvertible {
     /// What is wrong, without the program's name: "unknown option '--trsut'".
-    public var message: String
-    /// A usage error saying `message`.
-    public init(_ message: String) { self.message = message }
+    public var description: String
+    /// A usage error saying `description`.
+    public init(_ description: String) { self.description = description }
 }
 
 /// Splits a command line into options and operands.
