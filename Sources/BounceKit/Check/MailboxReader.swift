@@ -142,7 +142,7 @@ struct MailboxReader {
         return fd
     }
 
-    static func lastError() -> String { errno == ENOENT ? "no such file or directory" : String(cString: strerror(errno)) }
+    static func lastError() -> String { FileIO.errorText(errno) }
 
     /// A directory opened read-only.
     private final class Directory {

@@ -48,7 +48,7 @@ public struct CheckCommand {
         let fd: Int32
         if let file {
             fd = open(file, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return Command.fail("bouncecheck: cannot read \(file): \(String(cString: strerror(errno)))", .tempFail) }
+            guard fd >= 0 else { return Command.fail("bouncecheck: cannot read \(file): \(FileIO.errorText(errno))", .tempFail) }
         } else {
             fd = 0
         }

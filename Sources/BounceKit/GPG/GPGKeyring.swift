@@ -36,7 +36,7 @@ struct GPGKeyring {
     func checkHome(forSigning: Bool = false) throws(GPGError) {
         var st = stat()
         guard stat(setup.homedir, &st) == 0 else {
-            throw .homeUnusable(path: setup.homedir, reason: String(cString: strerror(errno)))
+            throw .homeUnusable(path: setup.homedir, reason: FileIO.errorText(errno))
         }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw .homeUnusable(path: setup.homedir, reason: "not a directory") }
         let rings = ["pubring.kbx", "pubring.gpg"].map { setup.homedir + "/" + $0 }
@@ -46,7 +46,7 @@ struct GPGKeyring {
         if forSigning, access(setup.homedir + "/private-keys-v1.d", R_OK | X_OK) != 0 {
             throw .homeUnusable(
                 path: setup.homedir,
-                reason: "no readable private-keys-v1.d (\(String(cString: strerror(errno)))): run as the user that owns the key")
+                reason: "no readable private-keys-v1.d (\(FileIO.errorText(errno))): run as the user that owns the key")
         }
     }
 

@@ -25,7 +25,7 @@ public enum FileIO {
     }
 
     static func lastError() -> Failure {
-        errno == ENOENT ? .missing : .failed(String(cString: strerror(errno)))
+        errno == ENOENT ? .missing : .failed(errorText(errno))
     }
 
     /// Reads a whole file.
@@ -140,9 +140,25 @@ public enum FileIO {
 }
 
 extension FileIO {
+    /// The system's words for an errno value (strerror(3)), lower-case first
+    /// as our messages are: "permission denied".
+    public static func errorText(_ code: Int32) -> String {
+        String(cString: strerror(code)).lowercasingFirst
+    }
+
     /// Writes a line to standard error, ignoring failure (there is nowhere
     /// else to report it).
     public static func printError(_ message: String, newline: Bool = true) {
         try? writeAll(2, Array((newline ? message + "\n" : message).utf8))
+    }
+}
+
+extension String {
+    /// The text with its first letter lower case, for a library's error
+    /// text inside one of our messages ("Permission denied"); an acronym
+    /// ("EOF", "RPC struct is bad") is left as it is.
+    var lowercasingFirst: String {
+        guard let first, dropFirst().first?.isUppercase != true else { return self }
+        return first.lowercased() + dropFirst()
     }
 }

@@ -34,7 +34,7 @@ enum Subprocess {
         close(fds[0])
         guard rc == 0 else {
             close(fds[1])
-            throw .failed("cannot run \(path): \(String(cString: strerror(rc)))")
+            throw .failed("cannot run \(path): \(FileIO.errorText(rc))")
         }
         // A command that exits early closes the pipe: its exit status says why.
         let oldPipe = signal(SIGPIPE, SIG_IGN)
