@@ -58,7 +58,8 @@ public struct CheckCommand {
         }
         let result: CheckResult
         do { result = try checker.check(source) } catch {
-            return Command.fail("bouncecheck: cannot read the message: \(error.description)", .tempFail)
+            // MessageSource's failures say what failed: "cannot read the message: ...".
+            return Command.fail("bouncecheck: \(error.description)", .tempFail)
         }
         SystemLog.log(result.verdict.keyword == "temperror" ? .warning : .info, result.summary)
         for w in result.findings.warnings { SystemLog.log(.warning, w) }
