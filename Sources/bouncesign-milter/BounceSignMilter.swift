@@ -19,7 +19,7 @@ enum BounceSignMilter {
         }
         let options: Options
         do { options = try Options.parse(Array(CommandLine.arguments.dropFirst())) } catch {
-            FileIO.printError("bouncesign-milter: \(error.message)\n\(Options.usage)")
+            FileIO.printError("bouncesign-milter: \(error.description)\n\(Options.usage)")
             exit(ExitStatus.usage.rawValue)
         }
         SystemLog.open("bouncesign-milter", alsoStandardError: options.foreground)

@@ -167,7 +167,7 @@ enum Reply {
                 failure = failure || !ok
                 return ok ? nil : .failed("the MTA refused the new body")
             }
-            do { try signed.writeBody(to: out) } catch { return failed(ctx, d, error.reason) }
+            do { try signed.writeBody(to: out) } catch { return failed(ctx, d, error.description) }
             if failure { return failed(ctx, d, "the MTA refused the new body") }
         }
         if case .quarantine(let reason) = d.action {

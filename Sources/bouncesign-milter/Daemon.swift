@@ -76,7 +76,7 @@ struct Daemon {
                 kill(getpid(), SIGUSR2)
                 return nil
             }, nil)
-        guard created == 0 else { return fail("bouncesign-milter: cannot start: \(String(cString: strerror(created)))", BounceSignMilter.osError) }
+        guard created == 0 else { return fail("bouncesign-milter: cannot start: \(FileIO.errorText(created))", BounceSignMilter.osError) }
         while true {
             var sig: Int32 = 0
             guard sigwait(&set, &sig) == 0 else { continue }
@@ -133,7 +133,7 @@ struct Daemon {
         return nil
     }
 
-    private var errnoText: String { String(cString: strerror(errno)) }
+    private var errnoText: String { FileIO.errorText(errno) }
 }
 
 /// What smfi_main returned.

@@ -19,7 +19,7 @@ enum BounceSign {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let request: SignCommand.Request
         do { request = try SignCommand.parse(arguments) } catch {
-            FileIO.printError("bouncesign: \(error.message) (see 'bouncesign --help'); message left for retry")
+            FileIO.printError("bouncesign: \(error.description) (see 'bouncesign --help'); message left for retry")
             exit(ExitStatus.tempFail.rawValue)
         }
         switch request {

@@ -5,12 +5,12 @@
 // that a recipe matching ^Bounce-Check: sees only ours.
 
 /// Adds the Bounce-Check header field.
-public enum Annotation {
-    public static let fieldName = "Bounce-Check"
+enum Annotation {
+    static let fieldName = "Bounce-Check"
 
     /// Writes the message in `source` annotated: its header block is
     /// gathered (up to the header limit), the rest copied as it is read.
-    public static func write(_ source: MessageSource, summary: String, to out: MailOutput) throws(FileIO.Failure) {
+    static func write(_ source: MessageSource, summary: String, to out: MailOutput) throws(FileIO.Failure) {
         var head: [UInt8] = []
         var done = false
         let limit = Limits.standard.maxHeaderBytes + (64 << 10)
@@ -34,7 +34,7 @@ public enum Annotation {
     /// The same change as header edits (the milter): Bounce-Check first;
     /// each Bounce-Check field that came with the message (`existing`, their
     /// values in order) removed and added back as X-Untrusted-Bounce-Check.
-    public static func edits(existing: [[UInt8]], summary: String) -> [HeaderEdit] {
+    static func edits(existing: [[UInt8]], summary: String) -> [HeaderEdit] {
         var out: [HeaderEdit] = []
         for i in stride(from: existing.count, through: 1, by: -1) {
             out.append(HeaderEdit(.delete(occurrence: i), name: fieldName))
@@ -44,13 +44,13 @@ public enum Annotation {
         return out
     }
 
-    public static func annotate(_ input: [UInt8], summary: String) -> [UInt8] {
+    static func annotate(_ input: [UInt8], summary: String) -> [UInt8] {
         Array(segments(input, summary: summary).joined())
     }
 
     /// The annotated message as pieces to write in turn: the input is
     /// never copied (it may be 8 MiB).
-    public static func segments(_ input: [UInt8], summary: String) -> [ArraySlice<UInt8>] {
+    static func segments(_ input: [UInt8], summary: String) -> [ArraySlice<UInt8>] {
         var out: [ArraySlice<UInt8>] = []
         var pos = 0
         // Keep an mbox "From " line first, as procmail hands it to filters.

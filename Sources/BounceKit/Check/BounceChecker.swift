@@ -2,8 +2,11 @@
 
 /// The full account of one check.
 public struct CheckResult: Sendable {
+    /// The decision, with its reason.
     public var verdict: Verdict
+    /// What kind of message it is, where its returned original is, and the recipients it names.
     public var report: BounceReport
+    /// What was established about the proof on the way (--explain and the log).
     public var findings: ProofFindings
     /// Defects met in the bounce and in its returned original (--explain).
     public var defects: Set<MIMEDefect> = []
@@ -55,12 +58,14 @@ public struct CheckResult: Sendable {
 
 /// Decides about one incoming message.
 public struct BounceChecker {
-    public let verifier: any ClearsignVerifying
-    public let policy: CheckPolicy
-    public let limits: Limits
+    let verifier: any ClearsignVerifying
+    let policy: CheckPolicy
+    let limits: Limits
     /// DKIM verification, when policy.dkim is set (Check/DKIMProof.swift).
-    public let dkim: (any DKIMVerifying)?
+    let dkim: (any DKIMVerifying)?
 
+    /// A checker that verifies proofs with `verifier` under `policy`, reads within `limits`,
+    /// and judges our DKIM signatures with `dkim` when the policy names DKIM domains.
     public init(
         verifier: any ClearsignVerifying, policy: CheckPolicy, limits: Limits = .standard, dkim: (any DKIMVerifying)? = nil
     ) {

@@ -4,8 +4,11 @@
 public struct CheckPolicy: Sendable {
     /// Trusted signing-key fingerprints, normalized (upper-case hex).
     public var trusted: [String]
+    /// Oldest statement accepted, in seconds (max-age).
     public var maxAge: Int
+    /// How far in the future a statement may be dated, in seconds (clock-skew).
     public var clockSkew: Int
+    /// Whether a return without the whole body fails (require-body).
     public var requireBody: Bool
     /// Unix time to judge freshness against.
     public var now: Int
@@ -13,6 +16,7 @@ public struct CheckPolicy: Sendable {
     /// (nil: no dkim-domain, off).
     public var dkim: DKIMPolicy? = nil
 
+    /// The rules given one by one (tests, and --check's round trip).
     public init(trusted: [String], maxAge: Int, clockSkew: Int, requireBody: Bool, now: Int) {
         self.trusted = trusted
         self.maxAge = maxAge
@@ -21,6 +25,7 @@ public struct CheckPolicy: Sendable {
         self.now = now
     }
 
+    /// The rules the configuration sets, judged at Unix time `now`.
     public init(_ config: Configuration, now: Int) {
         self.init(
             trusted: config.trust, maxAge: config.maxAge, clockSkew: config.clockSkew,

@@ -24,6 +24,7 @@ public struct DKIMPolicy: Sendable, Equatable {
     /// Whether a return without a body passes on the header signature alone.
     public var headersOnly: Bool
 
+    /// The policy for our `domains` (lower-cased here), with `maxAge` in seconds.
     public init(domains: [String], maxAge: Int, headersOnly: Bool = true) {
         self.domains = domains.map(\.asciiLowercased)
         self.maxAge = maxAge
@@ -33,20 +34,34 @@ public struct DKIMPolicy: Sendable, Equatable {
 
 /// Why a DKIM signature of ours is no proof.
 public enum DKIMFailure: Sendable, Equatable, CustomStringConvertible {
+    /// The header signature (`b=`) does not verify with the published key.
     case badSignature
+    /// The body that came back does not match `bh=`.
     case bodyAltered
+    /// `l=` covers fewer canonical body bytes than came back: the rest is nobody's word.
     case lengthShort(signed: Int, returned: Int)
+    /// No key record is published at this name (SELECTOR._domainkey.DOMAIN).
     case noKey(String)
+    /// The signature or its key record cannot be read; libopendkim's words.
     case malformed(String)
+    /// `h=` does not include From (RFC 6376 §5.4).
     case fromNotSigned
+    /// A From address is outside this signing domain and its subdomains.
     case fromOutside(String)
+    /// `x=` has passed.
     case expired
+    /// Older than dkim-max-age (by `t=`, or by the Date when there is no `t=`).
     case stale(ageSeconds: Int)
+    /// Dated further ahead than clock-skew allows.
     case future(seconds: Int)
+    /// Neither `t=` nor a Date to tell its age by.
     case undated
+    /// Only the header came back, and dkim-headers-only is no.
     case headersOnlyRefused
+    /// A further returned copy of the message carries no DKIM signature of ours.
     case copyUnsigned
 
+    /// The reason in the verdict, e.g. "fail (DKIM signature has expired)".
     public var description: String {
         switch self {
         case .badSignature: return "bad DKIM signature"
@@ -67,21 +82,21 @@ public enum DKIMFailure: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Judges the DKIM signatures of ours in a returned original.
-public struct DKIMProof {
-    public let dkim: DKIMPolicy
-    public let policy: CheckPolicy
+struct DKIMProof {
+    let dkim: DKIMPolicy
+    let policy: CheckPolicy
 
-    public init(_ dkim: DKIMPolicy, policy: CheckPolicy) {
+    init(_ dkim: DKIMPolicy, policy: CheckPolicy) {
         self.dkim = dkim
         self.policy = policy
     }
 
     /// Whether `original` carries a DKIM signature of ours to judge.
-    public static func applies(to original: ReturnedOriginal) -> Bool { original.message.dkim != nil }
+    static func applies(to original: ReturnedOriginal) -> Bool { original.message.dkim != nil }
 
     /// The verdict on `original` (which has no bouncesign proof): every
     /// returned copy must pass; the weakest decides how much was verified.
-    public func verify(_ original: ReturnedOriginal, findings: inout ProofFindings) -> Verdict {
+    func verify(_ original: ReturnedOriginal, findings: inout ProofFindings) -> Verdict {
         var bodyEverywhere = true
         var domain = ""
         for (k, copy) in ([original.message] + original.copies).enumerated() {

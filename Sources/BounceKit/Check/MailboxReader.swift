@@ -19,18 +19,20 @@ public struct MailLocation: Sendable, Equatable, CustomStringConvertible {
     /// The message's number in its mbox file, from 1 (nil: a file of its own).
     public var message: Int?
 
+    /// The message in file `path`, or message number `message` of the mbox file `path`.
     public init(path: String, message: Int? = nil) {
         self.path = path
         self.message = message
     }
 
+    /// The path, followed by ", message N" for a message of an mbox file.
     public var description: String { message.map { "\(path), message \($0)" } ?? path }
 }
 
 /// The messages of Maildir folders and mbox files, in a stable order.
-public struct MailboxReader {
+struct MailboxReader {
     /// What the reader finds, in order.
-    public enum Item {
+    enum Item {
         /// A Maildir folder or an mbox file begins.
         case mailbox(String)
         /// A message, to be read before the next item (its file is closed then).
@@ -39,12 +41,12 @@ public struct MailboxReader {
         case unreadable(MailLocation, String)
     }
 
-    public let paths: [String]
+    let paths: [String]
 
-    public init(paths: [String]) { self.paths = paths }
+    init(paths: [String]) { self.paths = paths }
 
     /// Hands every item of every path to `body`, in order.
-    public func read(_ body: (Item) -> Void) {
+    func read(_ body: (Item) -> Void) {
         for path in paths {
             var st = stat()
             guard stat(path, &st) == 0 else { body(.unreadable(MailLocation(path: path), Self.lastError())); continue }
@@ -140,7 +142,7 @@ public struct MailboxReader {
         return fd
     }
 
-    static func lastError() -> String { errno == ENOENT ? "no such file or directory" : String(cString: strerror(errno)) }
+    static func lastError() -> String { FileIO.errorText(errno) }
 
     /// A directory opened read-only.
     private final class Directory {

@@ -6,8 +6,11 @@
 
 /// The facts established about a proof, for --explain and the log.
 public struct ProofFindings: Sendable {
+    /// The steps of the check, one line each, in order (--explain).
     public var steps: [String] = []
+    /// The key that made the signature, as GnuPG named it (fingerprint, or key ID for an unknown key).
     public var keyFingerprint: String? = nil
+    /// The statement GnuPG verified, once parsed.
     public var statement: Statement? = nil
     /// How strongly the proof is bound to whom the message was sent.
     public var binding: Binding? = nil
@@ -29,6 +32,7 @@ public enum Binding: String, Sendable {
     /// A version 1 proof: the Message-ID only.
     case messageID = "message-id"
 
+    /// What the binding vouches for, in words for --explain.
     public var description: String {
         switch self {
         case .recipients: return "every recipient the bounce names is one the message was sent to"
@@ -40,17 +44,17 @@ public enum Binding: String, Sendable {
 }
 
 /// Verifies the proof carried by one returned message.
-public struct ProofVerifier {
-    public let verifier: any ClearsignVerifying
-    public let policy: CheckPolicy
+struct ProofVerifier {
+    let verifier: any ClearsignVerifying
+    let policy: CheckPolicy
 
-    public init(verifier: any ClearsignVerifying, policy: CheckPolicy) {
+    init(verifier: any ClearsignVerifying, policy: CheckPolicy) {
         self.verifier = verifier
         self.policy = policy
     }
 
     /// `recipients`: the recipients the bounce names.
-    public func verify(
+    func verify(
         _ original: ReturnedOriginal, recipients: [RecipientStatus], findings: inout ProofFindings
     ) -> Verdict {
         let m = original.message

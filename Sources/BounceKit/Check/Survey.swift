@@ -10,8 +10,9 @@ import Glibc
 
 /// Runs the checker over every message of some mailboxes.
 public struct Survey {
-    public let checker: BounceChecker
+    let checker: BounceChecker
 
+    /// A survey by `checker`, so that each message gets the verdict bouncecheck would give it.
     public init(checker: BounceChecker) { self.checker = checker }
 
     /// Surveys `paths`, keeping the first `kept` items of each list;
@@ -24,7 +25,7 @@ public struct Survey {
             case .unreadable(let location, let reason): report.addUnreadable(location, reason)
             case .message(let location, let source):
                 do throws(FileIO.Failure) { report.add(location, try checker.check(source)) } catch {
-                    report.addUnreadable(location, error.reason)
+                    report.addUnreadable(location, error.description)
                 }
                 progress(report)
             }
@@ -48,7 +49,7 @@ public struct Survey {
         do throws(FileIO.Failure) {
             try FileIO.writeAll(output, Array((json ? report.json : report.text(shown: shown)).utf8))
         } catch {
-            FileIO.printError("bouncecheck: cannot write the survey report: \(error.reason)")
+            FileIO.printError("bouncecheck: cannot write the survey report: \(error.description)")
             return .tempFail
         }
         if let problem {

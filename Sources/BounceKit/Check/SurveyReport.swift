@@ -8,9 +8,11 @@
 public struct SurveyReport: Sendable {
     /// One message listed, or one path that could not be read.
     public struct Item: Sendable, Equatable {
+        /// The message, or the path that could not be read.
         public var location: MailLocation
         /// The message's kind (nil: not read).
         public var kind: MessageKind?
+        /// The verdict's reason, or why it could not be read.
         public var reason: String
     }
 

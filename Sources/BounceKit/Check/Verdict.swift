@@ -15,6 +15,7 @@ public enum Coverage: Sendable, Equatable {
     /// (Check/DKIMProof.swift), with the body hash when a body came back.
     case dkim(domain: String, bodyVerified: Bool)
 
+    /// The words after "pass" in the verdict, e.g. "body verified".
     public var description: String {
         switch self {
         case .body: return "body verified"
@@ -28,26 +29,44 @@ public enum Coverage: Sendable, Equatable {
 
 /// Why a bounce's returned message carries no valid proof.
 public enum FailReason: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A delivery report that returns no part of the message it reports on.
     case noOriginal
+    /// The returned message carries no bouncesign proof.
     case noProof
+    /// More than one Bounce-Signature header, or more than one statement or clearsign part.
     case duplicateProof
+    /// The Bounce-Signature header and the proof parts carry different signed statements.
     case proofMismatch
+    /// The proof header or parts cannot be read; the words say which and why.
     case malformedProof(String)
+    /// GnuPG cannot read the signature, finds none in it, or reports another problem with it; its words.
     case malformedSignature(String)
+    /// The signature does not verify over the statement.
     case badSignature
+    /// The clearsigned statement has this many signatures; a proof has exactly one.
     case multipleSignatures(Int)
+    /// Signed by a key that is not trusted (its fingerprint, or key ID when GnuPG does not know it).
     case untrustedKey(String)
+    /// The signing key has expired or is revoked, or the signature has expired; the words say which.
     case unusableKey(String)
+    /// The text GnuPG verified is no statement bouncecheck can use (Statement.ParseError's words).
     case invalidStatement(String)
+    /// A statement part or the header differs from the text GnuPG verified, or carries it in the other version's form.
     case statementMismatch
+    /// A canonicalization this version does not know (not raised at present).
     case unsupportedCanonicalization(String)
     case noMessageID
     case duplicateMessageID
     case malformedMessageID
+    /// The returned message's Message-ID is not the statement's (which is given).
     case wrongMessageID(String)
+    /// The statement is older than max-age.
     case stale(ageSeconds: Int)
+    /// The statement is dated further ahead than clock-skew allows.
     case future(seconds: Int)
+    /// A bound field (From, To, Cc, Subject or Date) came back changed.
     case headersAltered
+    /// The bounce names a recipient outside To and Cc, and the statement says the message had no Bcc recipients.
     case wrongRecipient(String)
     /// A part that came back differs from the one signed (1-based; nil: v1).
     case bodyAltered(part: Int?)
@@ -55,10 +74,12 @@ public enum FailReason: Error, Sendable, Equatable, CustomStringConvertible {
     case bodyShape(String)
     /// Body bytes came back, and none of them could be verified.
     case bodyUnverifiable(String)
+    /// require-body is set, and the whole body did not come back.
     case bodyRequired
     /// The DKIM signature of ours that stood in for the proof is no proof.
     case dkim(DKIMFailure)
 
+    /// The words after "fail" in the verdict, e.g. "bad signature".
     public var description: String {
         switch self {
         case .noOriginal: return "no returned message"
@@ -128,7 +149,8 @@ public enum Verdict: Sendable, Equatable {
         }
     }
 
-    public var exitStatus: ExitStatus {
+    /// bouncecheck's exit status for this verdict: the one table bouncecheck(1) EXIT STATUS follows.
+    var exitStatus: ExitStatus {
         switch self {
         case .pass: return .pass
         case .fail: return .fail

@@ -5,8 +5,9 @@ import Glibc
 /// bouncecheck's engine: one check (or --check, --survey), from options to
 /// exit status. Every failure goes through `Command.fail`.
 public struct CheckCommand {
-    public let options: CheckOptions
+    let options: CheckOptions
 
+    /// bouncecheck as the command line `options` ask.
     public init(options: CheckOptions) { self.options = options }
 
     var config: String? { options.config }
@@ -14,6 +15,7 @@ public struct CheckCommand {
     var annotate: Bool { options.annotate }
     var explain: Bool { options.explain }
 
+    /// Does what the options ask and returns the exit status to end with (bouncecheck(1) EXIT STATUS).
     public func run() -> ExitStatus {
         Host.unblockTerminationSignals()
         SystemLog.open("bouncecheck")
@@ -46,17 +48,18 @@ public struct CheckCommand {
         let fd: Int32
         if let file {
             fd = open(file, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return Command.fail("bouncecheck: cannot read \(file): \(String(cString: strerror(errno)))", .tempFail) }
+            guard fd >= 0 else { return Command.fail("bouncecheck: cannot read \(file): \(FileIO.errorText(errno))", .tempFail) }
         } else {
             fd = 0
         }
         let source: MessageSource
         do { source = try MessageSource(fd: fd, spoolDirectory: Host.temporaryDirectory, spool: annotate) } catch {
-            return Command.fail("bouncecheck: \(error.reason)", .tempFail)
+            return Command.fail("bouncecheck: \(error.description)", .tempFail)
         }
         let result: CheckResult
         do { result = try checker.check(source) } catch {
-            return Command.fail("bouncecheck: cannot read the message: \(error.reason)", .tempFail)
+            // MessageSource's failures say what failed: "cannot read the message: ...".
+            return Command.fail("bouncecheck: \(error.description)", .tempFail)
         }
         SystemLog.log(result.verdict.keyword == "temperror" ? .warning : .info, result.summary)
         for w in result.findings.warnings { SystemLog.log(.warning, w) }
@@ -69,7 +72,7 @@ public struct CheckCommand {
         }
         guard annotate else { return result.verdict.exitStatus }
         do { try Annotation.write(source, summary: result.summary, to: MailOutput(fd: 1)) } catch {
-            return Command.fail("bouncecheck: cannot pass the message on: \(error.reason)", .tempFail)
+            return Command.fail("bouncecheck: cannot pass the message on: \(error.description)", .tempFail)
         }
         return .pass
     }

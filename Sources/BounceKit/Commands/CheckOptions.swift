@@ -3,23 +3,26 @@
 
 /// The options as given.
 public struct CheckOptions: Sendable {
-    public var config: String?
-    public var homedir: String?
-    public var trust: [String] = []
-    public var maxAge: String?
-    public var requireBody = false
-    public var annotate = false
-    public var explain = false
-    public var check = false
+    var config: String?
+    var homedir: String?
+    var trust: [String] = []
+    var maxAge: String?
+    var requireBody = false
+    var annotate = false
+    var explain = false
+    var check = false
     /// --survey: the operands are mailboxes to survey, not one message.
-    public var survey = false
-    public var json = false
-    public var operands: [String] = []
+    var survey = false
+    var json = false
+    var operands: [String] = []
     /// The message to check (without --survey).
-    public var file: String? { survey ? nil : operands.first }
+    var file: String? { survey ? nil : operands.first }
+    /// Whether -h or --help was given: print `CheckOptions.help` and exit 0.
     public var help = false
+    /// Whether --version was given: print the version and exit 0.
     public var version = false
 
+    /// The USAGE lines, shown with a usage error and in --help.
     public static let usage = """
         USAGE: bouncecheck [--config <file>] [--homedir <dir>] [--trust <fingerprint> ...] [--max-age <duration>] \
         [--require-body] [--annotate] [--explain] [--check] [<file>]
@@ -27,6 +30,7 @@ public struct CheckOptions: Sendable {
         [--require-body] --survey [--json] <path> ...
         """
 
+    /// The text --help prints.
     public static let help = """
         OVERVIEW: Decide whether an incoming message is a genuine bounce of mail we signed, or backscatter.
 
@@ -63,7 +67,7 @@ public struct CheckOptions: Sendable {
 
         """
 
-    public static let scanner = OptionScanner(
+    static let scanner = OptionScanner(
         valued: ["-c", "--config", "--homedir", "-t", "--trust", "--max-age"],
         flags: [
             "--require-body", "-a", "--annotate", "--explain", "--check", "--survey", "--json", "-h", "--help", "--version",

@@ -5,18 +5,18 @@ import Glibc
 
 /// bouncesign's options and what it does with them.
 public struct SignCommand {
-    public var config: String?
-    public var homedir: String?
-    public var key: String?
-    public var onError: String?
-    public var generateKey = false
-    public var force = false
-    public var check = false
-    public var uid: String?
+    var config: String?
+    var homedir: String?
+    var key: String?
+    var onError: String?
+    var generateKey = false
+    var force = false
+    var check = false
+    var uid: String?
     /// The command to hand the signed message to (after "--").
-    public var command: [String] = []
+    var command: [String] = []
 
-    public init() {}
+    init() {}
 
     /// Signs standard input (or makes a key, or checks the set-up).
     public func run() throws(Exit) {
@@ -42,7 +42,7 @@ public struct SignCommand {
         }
         let source: MessageSource
         do { source = try MessageSource(fd: 0, spoolDirectory: Host.temporaryDirectory) } catch {
-            throw Self.fail("bouncesign: \(error.reason); message left for retry", .tempFail)
+            throw Self.fail("bouncesign: \(error.description); message left for retry", .tempFail)
         }
         let signer = MessageSigner(
             signer: GPGSigner(setup: settings.gpgSetup, fingerprint: fingerprint), hostname: Host.name,
@@ -61,7 +61,7 @@ public struct SignCommand {
             SystemLog.log(.warning, "sending unsigned: cannot bind a proof to Message-ID \(id)")
             signed = nil
         } catch SignError.input(let error) {
-            throw Self.fail("bouncesign: \(error.reason); message left for retry", .tempFail)
+            throw Self.fail("bouncesign: \(error.description); message left for retry", .tempFail)
         } catch {
             guard settings.onError == .pass else {
                 throw Self.fail("bouncesign: \(error.description); message left for retry", .tempFail)
@@ -86,13 +86,14 @@ public struct SignCommand {
     private func deliver(_ write: (MailOutput) throws(FileIO.Failure) -> Void) throws(Exit) {
         guard !command.isEmpty else {
             do { try write(MailOutput(fd: 1)) } catch {
-                throw Self.fail("bouncesign: cannot write the signed message: \(error.reason); message left for retry", .tempFail)
+                throw Self.fail(
+                    "bouncesign: cannot write the signed message: \(error.description); message left for retry", .tempFail)
             }
             return
         }
         let outcome: Subprocess.Outcome
         do { outcome = try Subprocess.run(command) { fd throws(FileIO.Failure) in try write(MailOutput(fd: fd)) } } catch {
-            throw Self.fail("bouncesign: \(error.reason); message left for retry", .tempFail)
+            throw Self.fail("bouncesign: \(error.description); message left for retry", .tempFail)
         }
         switch outcome {
         case .exited(0): return
@@ -110,7 +111,7 @@ public struct SignCommand {
     private func generate(_ settings: Configuration) throws(Exit) {
         let home = settings.homedir
         do { try FileIO.makeDirectory(home, mode: 0o700) } catch {
-            throw Self.fail("bouncesign: cannot create GnuPG home \(home): \(error.reason)", .config)
+            throw Self.fail("bouncesign: cannot create GnuPG home \(home): \(error.description)", .config)
         }
         let existing = (try? GPGKeyring(setup: settings.gpgSetup).secretKeys()) ?? []
         if let first = existing.first, !force {
@@ -150,6 +151,7 @@ extension SignCommand {
     /// How bouncesign ends when it does not end well: 75, 78, or the
     /// re-injection command's sysexits status.
     public struct Exit: Error {
+        /// The status bouncesign exits with.
         public let code: Int32
     }
 

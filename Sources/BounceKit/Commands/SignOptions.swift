@@ -5,14 +5,16 @@ extension SignCommand {
     /// What the command line asks for.
     public enum Request {
         case help, version
+        /// Sign, make a key or check the set-up, as the options say.
         case run(SignCommand)
     }
 
-    public static let usage = """
+    static let usage = """
         USAGE: bouncesign [--config <file>] [--homedir <dir>] [--key <fingerprint>] [--on-error <policy>] \
         [--generate-key [--force]] [--uid <uid>] [--check] [-- <command> ...]
         """
 
+    /// The text --help prints.
     public static let help = """
         OVERVIEW: Add a signed proof of origin to an outgoing message, so that its bounces can be told from
         backscatter.
@@ -42,7 +44,7 @@ extension SignCommand {
 
         """
 
-    public static let scanner = OptionScanner(
+    static let scanner = OptionScanner(
         valued: ["-c", "--config", "--homedir", "-k", "--key", "--on-error", "--uid"],
         flags: ["--generate-key", "--force", "--check", "-h", "--help", "--version"])
 

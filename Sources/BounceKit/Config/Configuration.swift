@@ -7,8 +7,9 @@
 
 /// All settings, with their defaults.
 public struct Configuration: Sendable, Equatable {
+    /// The config file read when none is given (-c).
     public static let defaultPath = "/etc/bouncesign.conf"
-    public static let defaultHomedir = "/etc/bouncesign/gnupg"
+    static let defaultHomedir = "/etc/bouncesign/gnupg"
 
     /// Fingerprint of bouncesign's signing key.
     public var key: String? = nil
@@ -96,12 +97,13 @@ public struct Configuration: Sendable, Equatable {
         case pass
     }
 
-    public init() {}
+    init() {}
 
-    public var gpgSetup: GPGSetup { GPGSetup(homedir: homedir, gpgPath: gpg) }
+    var gpgSetup: GPGSetup { GPGSetup(homedir: homedir, gpgPath: gpg) }
 
     /// Why a config file or flag value is unusable (exit 78, or 64 for flags).
     public struct Error: Swift.Error, Equatable, CustomStringConvertible {
+        /// What is wrong and where: the file and line, or the setting and the value given.
         public var description: String
     }
 
@@ -113,7 +115,7 @@ public struct Configuration: Sendable, Equatable {
             text = try FileIO.readFile(path)
         } catch {
             if !required, case .missing = error { return config }
-            throw Error(description: "cannot read config file \(path): \(error.reason)")
+            throw Error(description: "cannot read config file \(path): \(error.description)")
         }
         var pos = 0, lineNumber = 0
         while let line = text.line(at: pos) {
@@ -232,8 +234,8 @@ public struct Configuration: Sendable, Equatable {
 }
 
 /// A byte count as written in the config: 1048576, 256k, 1m.
-public enum ByteSize {
-    public static func parse(_ text: String) -> Int? {
+enum ByteSize {
+    static func parse(_ text: String) -> Int? {
         let t = text.lowercased()
         let (digits, unit): (Substring, Int) =
             switch t.last {

@@ -2,8 +2,8 @@
 // 2w, or a bare number of seconds.
 
 /// Parses a duration into seconds.
-public enum DurationParser {
-    public static func seconds(_ text: String) -> Int? {
+enum DurationParser {
+    static func seconds(_ text: String) -> Int? {
         let t = text.trimmingWhitespace.asciiLowercased
         guard let last = t.last else { return nil }
         let units: [Character: Int] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800]
@@ -13,7 +13,7 @@ public enum DurationParser {
     }
 
     /// The shortest exact way to write `seconds`.
-    public static func format(_ seconds: Int) -> String {
+    static func format(_ seconds: Int) -> String {
         for (unit, size) in [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60)]
         where seconds != 0 && seconds % size == 0 {
             return "\(seconds / size)\(unit)"

@@ -7,6 +7,7 @@ import Glibc
 public struct NetworkRange: Sendable, Equatable, CustomStringConvertible {
     /// 4 bytes (IPv4) or 16 (IPv6).
     public let address: [UInt8]
+    /// How many leading bits of `address` a client's must share (the whole address when no /LENGTH is given).
     public let prefixLength: Int
 
     /// Parses "ADDRESS[/LENGTH]"; nil if either part is malformed or host
@@ -25,6 +26,7 @@ public struct NetworkRange: Sendable, Equatable, CustomStringConvertible {
         guard Self.masked(bytes, length) == bytes else { return nil }
     }
 
+    /// The range in CIDR notation, e.g. 192.0.2.0/24, as the milter's log and -n name it.
     public var description: String { "\(Self.format(address))/\(prefixLength)" }
 
     /// Whether `client` (an address as text, IPv4 or IPv6) is in the range.
@@ -70,11 +72,12 @@ public struct NetworkRange: Sendable, Equatable, CustomStringConvertible {
 
 /// The milter's socket setting: local:/PATH (or unix:), inet:PORT@HOST, inet6:PORT@HOST.
 public struct MilterSocket: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case local(path: String), inet(port: Int, host: String), inet6(port: Int, host: String) }
-    public let kind: Kind
+    enum Kind: Sendable, Equatable { case local(path: String), inet(port: Int, host: String), inet6(port: Int, host: String) }
+    let kind: Kind
     /// The setting as libmilter's smfi_setconn takes it.
     public let spec: String
 
+    /// Parses a socket setting; nil unless it is local:/PATH (or unix:/PATH), inet:PORT[@HOST] or inet6:PORT[@HOST].
     public init?(_ text: String) {
         guard let colon = text.firstIndex(of: ":") else { return nil }
         let scheme = text[..<colon].lowercased()

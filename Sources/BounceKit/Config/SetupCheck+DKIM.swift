@@ -32,7 +32,7 @@ extension SetupCheck {
     private func keyFile(_ path: String) -> [SetupFinding] {
         let text: [UInt8]
         do { text = try FileIO.readFile(path) } catch {
-            return [SetupFinding(.error, "cannot read dkim-keys \(path): \(error.reason)")]
+            return [SetupFinding(.error, "cannot read dkim-keys \(path): \(error.description)")]
         }
         var out: [SetupFinding] = []
         var selectors: [String: [String]] = [:]

@@ -6,11 +6,14 @@
 
 /// One thing --check found.
 public struct SetupFinding: Sendable, Equatable {
+    /// How a finding counts: any error makes --check (and bouncesign-milter -n) exit 78.
     public enum Level: String, Sendable { case ok, note, error }
+    /// How this finding counts.
     public var level: Level
+    /// What was found, and for an error the fix.
     public var text: String
 
-    public init(_ level: Level, _ text: String) {
+    init(_ level: Level, _ text: String) {
         self.level = level
         self.text = text
     }
@@ -21,12 +24,13 @@ public struct SetupFinding: Sendable, Equatable {
 
 /// Checks a configuration as bouncesign or bouncecheck will use it.
 public struct SetupCheck {
-    public let config: Configuration
+    let config: Configuration
     /// The config file's path, for the fixes the findings name.
-    public let configPath: String
-    public let now: Int
-    public let hostname: String
+    let configPath: String
+    let now: Int
+    let hostname: String
 
+    /// Checks `config`, read from `configPath`, at Unix time `now`, signing its test message as `hostname`.
     public init(config: Configuration, configPath: String, now: Int, hostname: String) {
         self.config = config
         self.configPath = configPath
@@ -141,8 +145,8 @@ public struct SetupCheck {
 }
 
 /// The test message and bounce --check (and the demo) use.
-public enum SampleMail {
-    public static func message(hostname: String, now: Int) -> [UInt8] {
+enum SampleMail {
+    static func message(hostname: String, now: Int) -> [UInt8] {
         Array(
             """
             From: bouncesign check <postmaster@\(hostname)>
@@ -156,7 +160,7 @@ public enum SampleMail {
     }
 
     /// `message` returned whole in an RFC 3464 report for nobody@example.net.
-    public static func bounce(of message: [UInt8]) -> [UInt8] {
+    static func bounce(of message: [UInt8]) -> [UInt8] {
         Array(
             """
             From: Mail Delivery System <MAILER-DAEMON@example.net>

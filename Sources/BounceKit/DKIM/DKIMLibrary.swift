@@ -32,6 +32,7 @@ public enum DKIMError: Error, Sendable, Equatable, CustomStringConvertible {
     /// libopendkim refused to start a verification.
     case setupFailed(String)
 
+    /// The reason in an administrator's words, naming the package to install where that is the fix.
     public var description: String {
         switch self {
         case .libraryUnavailable(let why): return "cannot load libopendkim (install libopendkim11): \(why)"

@@ -57,24 +57,30 @@ public struct DKIMSignatureCheck: Sendable, Equatable {
     /// Whether the body hash (`bh=`) matched the body fed.
     public enum BodyHash: Sendable, Equatable { case match, mismatch, untested }
 
+    /// `d=`, the signing domain (RFC 6376 §3.5), lower case.
     public var domain: String
+    /// `s=`, the selector (RFC 6376 §3.5): the key record is at SELECTOR._domainkey.DOMAIN.
     public var selector: String
+    /// How the header signature fared.
     public var status: Status
+    /// Whether `bh=` matched the body that came back.
     public var bodyHash: BodyHash
     /// `h=`, lower case, in order.
     public var signedHeaders: [String]
-    /// `t=` and `x=`, Unix time, when present.
+    /// `t=`, the signing time, Unix time, when present.
     public var signedAt: Int?
+    /// `x=`, the signature's expiry, Unix time, when present.
     public var expiresAt: Int?
     /// `l=`, when present: bytes of canonical body the signature covers.
     public var signedLength: Int?
     /// Canonical body bytes of what came back.
     public var bodyLength: Int
-    /// `a=` and `c=`, for --explain.
+    /// `a=`, the signing algorithm, for --explain.
     public var algorithm: String
+    /// `c=`, the header and body canonicalization, for --explain.
     public var canonicalization: String
 
-    public init(
+    init(
         domain: String, selector: String, status: Status, bodyHash: BodyHash, signedHeaders: [String],
         signedAt: Int? = nil, expiresAt: Int? = nil, signedLength: Int? = nil, bodyLength: Int = 0,
         algorithm: String = "rsa-sha256", canonicalization: String = "relaxed/relaxed"

@@ -12,27 +12,27 @@ import CDKIM
 import Glibc
 
 /// Verifies with libopendkim.
-public struct OpenDKIMVerifier: DKIMVerifying {
-    public let domains: [String]
+struct OpenDKIMVerifier: DKIMVerifying {
+    let domains: [String]
     /// The dkim-keys file; nil: DNS.
-    public let keyFile: String?
+    let keyFile: String?
     /// Seconds a DNS query may take.
-    public let timeout: Int
+    let timeout: Int
     /// Unix time the signatures are judged at.
-    public let now: Int
+    let now: Int
 
     /// The DNS timeout bouncecheck uses (bouncecheck(1)): short, because
     /// bouncecheck runs in the delivery path; no answer in time is 75.
-    public static let defaultTimeout = 5
+    static let defaultTimeout = 5
 
-    public init(domains: [String], keyFile: String?, timeout: Int = OpenDKIMVerifier.defaultTimeout, now: Int) {
+    init(domains: [String], keyFile: String?, timeout: Int = OpenDKIMVerifier.defaultTimeout, now: Int) {
         self.domains = domains.map(\.asciiLowercased)
         self.keyFile = keyFile
         self.timeout = timeout
         self.now = now
     }
 
-    public func start() -> Result<any DKIMVerification, DKIMError> {
+    func start() -> Result<any DKIMVerification, DKIMError> {
         do throws(DKIMError) {
             return .success(try OpenDKIMVerification(self))
         } catch {

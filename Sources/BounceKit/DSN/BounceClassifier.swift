@@ -10,8 +10,8 @@
 // then pasted into the text (InlineOriginal).
 
 /// Classifies a bounce read once (BounceReader).
-public enum BounceClassifier {
-    public static func classify(_ outline: BounceOutline) -> BounceReport {
+enum BounceClassifier {
+    static func classify(_ outline: BounceOutline) -> BounceReport {
         // Looked for at most once: recognising a non-standard bounce may
         // need to know whether it returns a message, and so does the report.
         var found: ReturnedOriginal?? = nil

@@ -35,7 +35,9 @@ public enum ReturnForm: String, Sendable {
 
 /// The returned original inside a bounce.
 public struct ReturnedOriginal: Sendable {
+    /// The returned original as read: its header and whatever of its body came back.
     public var message: ReturnedMessage
+    /// How much of it came back.
     public var form: ReturnForm
     /// Where it was found, for --explain.
     public var location: String
@@ -46,9 +48,12 @@ public struct ReturnedOriginal: Sendable {
 
 /// A message classified.
 public struct BounceReport: Sendable {
+    /// What kind of message it is.
     public var kind: MessageKind
     /// The format recognised, for --explain (e.g. "RFC 3464 multipart/report").
     public var format: String
+    /// The returned original, when one was found.
     public var original: ReturnedOriginal?
+    /// The recipients the report names (RFC 3464 §2.3), in order.
     public var recipients: [RecipientStatus]
 }

@@ -15,7 +15,7 @@ public struct RecipientStatus: Sendable, Equatable {
     /// Diagnostic-Code (§2.3.6), without its type prefix.
     public var diagnostic: String
 
-    public init(finalRecipient: String, action: String, status: String, diagnostic: String) {
+    init(finalRecipient: String, action: String, status: String, diagnostic: String) {
         self.finalRecipient = finalRecipient
         self.action = action
         self.status = status
@@ -24,8 +24,8 @@ public struct RecipientStatus: Sendable, Equatable {
 }
 
 /// Parses the per-recipient groups of a delivery-status body.
-public enum DeliveryStatusParser {
-    public static func recipients(_ body: ArraySlice<UInt8>, limits: Limits = .standard) -> [RecipientStatus] {
+enum DeliveryStatusParser {
+    static func recipients(_ body: ArraySlice<UInt8>, limits: Limits = .standard) -> [RecipientStatus] {
         var out: [RecipientStatus] = []
         var pos = body.startIndex
         var guardCount = 0

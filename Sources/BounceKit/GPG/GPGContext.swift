@@ -14,6 +14,7 @@ public struct GPGSetup: Sendable, Equatable {
     /// The gpg program.
     public var gpgPath: String
 
+    /// The GnuPG home `homedir`, used with the gpg program at `gpgPath`.
     public init(homedir: String, gpgPath: String = "/usr/bin/gpg") {
         self.homedir = homedir
         self.gpgPath = gpgPath
@@ -60,7 +61,7 @@ final class GPGContext {
     private static func initialiseEngineLocked(_ setup: GPGSetup, _ gpgme: bouncesign_gpgme) throws(GPGError) {
         if initialised == setup { return }
         guard access(setup.gpgPath, X_OK) == 0 else {
-            throw .engineUnavailable(path: setup.gpgPath, reason: String(cString: strerror(errno)))
+            throw .engineUnavailable(path: setup.gpgPath, reason: FileIO.errorText(errno))
         }
         setenv("GNUPGHOME", setup.homedir, 1)
         if initialised == nil {

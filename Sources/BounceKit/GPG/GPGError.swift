@@ -15,6 +15,7 @@ public enum GPGError: Error, Equatable, CustomStringConvertible {
     /// Anything else gpg reported.
     case operationFailed(operation: String, reason: String)
 
+    /// The failure in an administrator's words, naming the fix where there is one.
     public var description: String {
         switch self {
         case let .engineUnavailable(path, reason):

@@ -26,17 +26,17 @@ public enum KeyState: Sendable, Equatable {
 }
 
 /// The keys of one GnuPG home.
-public struct GPGKeyring {
-    public let setup: GPGSetup
+struct GPGKeyring {
+    let setup: GPGSetup
 
-    public init(setup: GPGSetup) { self.setup = setup }
+    init(setup: GPGSetup) { self.setup = setup }
 
     /// Refuses a home that is missing, not a directory or has no readable
     /// keyring; with `forSigning`, also one without a private-keys directory.
-    public func checkHome(forSigning: Bool = false) throws(GPGError) {
+    func checkHome(forSigning: Bool = false) throws(GPGError) {
         var st = stat()
         guard stat(setup.homedir, &st) == 0 else {
-            throw .homeUnusable(path: setup.homedir, reason: String(cString: strerror(errno)))
+            throw .homeUnusable(path: setup.homedir, reason: FileIO.errorText(errno))
         }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw .homeUnusable(path: setup.homedir, reason: "not a directory") }
         let rings = ["pubring.kbx", "pubring.gpg"].map { setup.homedir + "/" + $0 }
@@ -46,12 +46,12 @@ public struct GPGKeyring {
         if forSigning, access(setup.homedir + "/private-keys-v1.d", R_OK | X_OK) != 0 {
             throw .homeUnusable(
                 path: setup.homedir,
-                reason: "no readable private-keys-v1.d (\(String(cString: strerror(errno)))): run as the user that owns the key")
+                reason: "no readable private-keys-v1.d (\(FileIO.errorText(errno))): run as the user that owns the key")
         }
     }
 
     /// The state of key `fingerprint` (its secret part too, with `secret`).
-    public func state(of fingerprint: String, secret: Bool = false) throws(GPGError) -> KeyState {
+    func state(of fingerprint: String, secret: Bool = false) throws(GPGError) -> KeyState {
         let ctx = try GPGContext(setup)
         var key: gpgme_key_t?
         let started = ctx.gpgme.op_keylist_start(ctx.handle, fingerprint, secret ? 1 : 0)
@@ -68,7 +68,7 @@ public struct GPGKeyring {
     }
 
     /// Fingerprints of the secret keys in the home.
-    public func secretKeys() throws(GPGError) -> [String] {
+    func secretKeys() throws(GPGError) -> [String] {
         let ctx = try GPGContext(setup)
         var out: [String] = []
         guard GPGContext.code(ctx.gpgme.op_keylist_start(ctx.handle, nil, 1)) == GPG_ERR_NO_ERROR else { return [] }

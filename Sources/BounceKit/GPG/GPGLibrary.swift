@@ -27,8 +27,6 @@ enum GPGLibrary {
 extension bouncesign_gpgme {
     /// GPGME's text for an error, lower-case first as our messages are.
     func message(_ err: gpgme_error_t) -> String {
-        let text = strerror(err).map { String(cString: $0) } ?? "error \(err)"
-        guard let f = text.first else { return text }
-        return String(f).lowercased() + text.dropFirst()
+        (strerror(err).map { String(cString: $0) } ?? "error \(err)").lowercasingFirst
     }
 }

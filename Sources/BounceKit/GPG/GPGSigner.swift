@@ -9,10 +9,11 @@ public protocol StatementSigning {
 
 /// Clearsigns with one secret key from a GnuPG home.
 public struct GPGSigner: StatementSigning {
-    public let setup: GPGSetup
+    let setup: GPGSetup
     /// Fingerprint of the signing key.
     public let fingerprint: String
 
+    /// Signs with key `fingerprint` from the GnuPG home in `setup`.
     public init(setup: GPGSetup, fingerprint: String) {
         self.setup = setup
         self.fingerprint = fingerprint

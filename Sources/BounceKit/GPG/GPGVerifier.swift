@@ -6,15 +6,17 @@ import Glibc
 
 /// GnuPG's opinion of one signature.
 public struct SignatureReport: Sendable, Equatable {
+    /// GnuPG's verdict on a signature (GPGME's signature status); `other` carries GnuPG's words.
     public enum Status: Sendable, Equatable {
         case good, bad, noPublicKey, keyExpired, keyRevoked, signatureExpired
         case other(String)
     }
     /// Fingerprint (or key ID, when the key is unknown) of the signing key.
     public var fingerprint: String
+    /// GnuPG's verdict on this signature.
     public var status: Status
 
-    public init(fingerprint: String, status: Status) {
+    init(fingerprint: String, status: Status) {
         self.fingerprint = fingerprint
         self.status = status
     }
@@ -24,6 +26,7 @@ public struct SignatureReport: Sendable, Equatable {
 public struct Verification: Sendable {
     /// The signed text as GnuPG extracted it: the only text to trust.
     public var plaintext: [UInt8]
+    /// Every signature GnuPG found, in order (a proof must have exactly one).
     public var signatures: [SignatureReport]
 }
 
@@ -38,17 +41,17 @@ public protocol ClearsignVerifying {
 }
 
 extension ClearsignVerifying {
-    public func keyringProblem(trusted: [String]) -> String? { nil }
-    public func missingKeys(_ trusted: [String]) -> [String] { [] }
+    func keyringProblem(trusted: [String]) -> String? { nil }
+    func missingKeys(_ trusted: [String]) -> [String] { [] }
 }
 
 /// Verifies against the public keys in a GnuPG home.
-public struct GPGVerifier: ClearsignVerifying {
-    public let setup: GPGSetup
+struct GPGVerifier: ClearsignVerifying {
+    let setup: GPGSetup
 
-    public init(setup: GPGSetup) { self.setup = setup }
+    init(setup: GPGSetup) { self.setup = setup }
 
-    public func verify(clearsigned: [UInt8]) throws(GPGError) -> Verification {
+    func verify(clearsigned: [UInt8]) throws(GPGError) -> Verification {
         try checkHome()
         let ctx = try GPGContext(setup)
         let sig = try GPGData(clearsigned)
@@ -84,7 +87,7 @@ public struct GPGVerifier: ClearsignVerifying {
     }
 
     /// Nil when the home is usable and at least one trusted key is in it.
-    public func keyringProblem(trusted: [String]) -> String? {
+    func keyringProblem(trusted: [String]) -> String? {
         let keyring = GPGKeyring(setup: setup)
         do throws(GPGError) {
             try keyring.checkHome()
@@ -95,7 +98,7 @@ public struct GPGVerifier: ClearsignVerifying {
         }
     }
 
-    public func missingKeys(_ trusted: [String]) -> [String] {
+    func missingKeys(_ trusted: [String]) -> [String] {
         let keyring = GPGKeyring(setup: setup)
         return trusted.filter { (try? keyring.state(of: $0)) == .missing }
     }

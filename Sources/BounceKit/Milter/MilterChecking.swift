@@ -15,7 +15,8 @@ struct MilterChecking {
     func check(_ source: MessageSource) -> MilterDecision {
         let result: CheckResult
         do { result = try service.checker(now: service.now()).check(source) } catch {
-            return undecided("cannot read the message: \(error.reason)", result: nil)
+            // MessageSource's failures say what failed: "cannot read the message: ...".
+            return undecided(error.description, result: nil)
         }
         var decision: MilterDecision
         switch result.verdict {

@@ -11,6 +11,7 @@ public struct SMTPReply: Sendable, Equatable {
     /// One line of text.
     public var text: String
 
+    /// A 451 reply (enhanced status 4.7.0 unless `status` says otherwise): the client retries.
     public static func tempfail(_ text: String, status: String = "4.7.0") -> SMTPReply {
         SMTPReply(code: "451", status: status, text: text)
     }
@@ -18,7 +19,9 @@ public struct SMTPReply: Sendable, Equatable {
 
 /// What to do with a message.
 public struct MilterDecision {
+    /// What the MTA does with the message at the end of DATA.
     public enum Action: Sendable, Equatable {
+        /// Let the message through, with `headerEdits` and `newBody` applied.
         case accept
         /// Refuse the message (5xx).
         case reject(SMTPReply)
@@ -28,20 +31,22 @@ public struct MilterDecision {
         case quarantine(reason: String)
     }
 
+    /// What the MTA is told to do with the message.
     public var action: Action
     /// Header changes, in order.
     public var headerEdits: [HeaderEdit] = []
     /// The signed message whose body replaces the one that came
     /// (`writeBody`), when signing with proof parts.
     public var newBody: PreparedMessage? = nil
-    /// The syslog line and its level.
+    /// The syslog line.
     public var log: String
+    /// The level `log` is logged at.
     public var logLevel: SystemLog.Level = .info
     /// What was decided, for tests and the log: the statement signed, or the check's result.
-    public var statement: Statement? = nil
-    public var check: CheckResult? = nil
+    var statement: Statement? = nil
+    var check: CheckResult? = nil
 
-    public init(_ action: Action, log: String, level: SystemLog.Level = .info) {
+    init(_ action: Action, log: String, level: SystemLog.Level = .info) {
         self.action = action
         self.log = log
         self.logLevel = level

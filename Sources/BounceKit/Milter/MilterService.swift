@@ -13,7 +13,7 @@ public struct MilterClient: Sendable, Equatable {
     /// The SMTP AUTH identity ({auth_authen}), when the client logged in.
     public var authenticated: String?
 
-    public init(address: String? = nil, daemonName: String? = nil, authenticated: String? = nil) {
+    init(address: String? = nil, daemonName: String? = nil, authenticated: String? = nil) {
         self.address = address
         self.daemonName = daemonName
         self.authenticated = authenticated
@@ -32,14 +32,15 @@ public enum MilterDirection: Sendable, Equatable {
 
 /// One reading of the configuration, ready to serve messages.
 public struct MilterService {
+    /// The settings of this reading of the config file.
     public let config: Configuration
-    public let hostname: String
+    let hostname: String
     /// The signer, when the config names a key.
     let signing: (any StatementSigning)?
     let verifier: any ClearsignVerifying
     let now: () -> Int
 
-    public init(
+    init(
         config: Configuration, hostname: String, signing: (any StatementSigning)?, verifier: any ClearsignVerifying,
         now: @escaping () -> Int
     ) {

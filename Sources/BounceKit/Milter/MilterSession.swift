@@ -16,7 +16,7 @@ public final class MilterSession {
     private let currentService: () -> MilterService
     /// The service the current message is handled with.
     public private(set) var service: MilterService
-    public private(set) var client = MilterClient()
+    private(set) var client = MilterClient()
     private var sender: String? = nil
     private var recipients: [String] = []
     private var spool: MessageSpool? = nil
@@ -44,6 +44,7 @@ public final class MilterSession {
         if let daemonName { client.daemonName = daemonName }
     }
 
+    /// An envelope recipient (RCPT TO): for the statement's count of Bcc recipients, and the domain a rejection names.
     public func recipient(_ address: String) {
         recipients.append(address)
     }
@@ -51,6 +52,7 @@ public final class MilterSession {
     /// Which way the current message goes.
     public var direction: MilterDirection { service.direction(of: client) }
 
+    /// One header field as the MTA hands it (xxfi_header): its name, and its value without the colon.
     public func header(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         let spool = messageSpool()
         spool.append(name)
@@ -60,14 +62,16 @@ public final class MilterSession {
         if Array(name).equalsIgnoringASCIICase(Annotation.fieldName) { arrivedChecks.append(Array(value)) }
     }
 
-    public func header(name: String, value: String) {
+    func header(name: String, value: String) {
         Array(name.utf8).withUnsafeBufferPointer { n in Array(value.utf8).withUnsafeBufferPointer { header(name: n, value: $0) } }
     }
 
+    /// The end of the header fields (xxfi_eoh): the blank line before the body.
     public func endOfHeaders() {
         messageSpool().append("\n")
     }
 
+    /// A chunk of the body as the MTA hands it (xxfi_body), line ends CRLF.
     public func body(_ chunk: UnsafeBufferPointer<UInt8>) {
         messageSpool().append(chunk)
     }
@@ -103,7 +107,7 @@ public final class MilterSession {
         let source: MessageSource
         do { source = try messageSpool().finish() } catch {
             return MilterDecision(
-                .tempfail(.tempfail("cannot hold the message now", status: "4.3.0")), log: tag + error.reason, level: .error)
+                .tempfail(.tempfail("cannot hold the message now", status: "4.3.0")), log: tag + error.description, level: .error)
         }
         if case .sign(let because) = direction {
             return MilterSigning(service: service, envelope: envelope, tag: tag, because: because).sign(source)

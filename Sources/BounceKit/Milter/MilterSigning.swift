@@ -19,7 +19,7 @@ struct MilterSigning {
             return MilterDecision(.accept, log: tag + "sending unsigned: cannot bind a proof to Message-ID \(id)", level: .warning)
         } catch SignError.input(let error) {
             return MilterDecision(
-                .tempfail(.tempfail("cannot read the message now", status: "4.3.0")), log: tag + error.reason, level: .error)
+                .tempfail(.tempfail("cannot read the message now", status: "4.3.0")), log: tag + error.description, level: .error)
         } catch {
             return failed(error.description)
         }

@@ -53,8 +53,8 @@ private func boundAddress(_ address: String) -> String {
 /// Addresses in address-list fields (RFC 5322 §3.4), enough to compare
 /// recipients: the part in angle brackets, else each comma-separated item
 /// with an '@', lower case. Groups and comments are tolerated, not parsed.
-public enum AddressList {
-    public static func addresses(_ value: String) -> [String] {
+enum AddressList {
+    static func addresses(_ value: String) -> [String] {
         var out: [String] = []
         var item = "", inQuote = false, depth = 0
         func flush() {
@@ -83,7 +83,7 @@ public enum AddressList {
     }
 
     /// The addresses of every To and Cc field.
-    public static func visibleRecipients(_ header: Header) -> Set<String> {
+    static func visibleRecipients(_ header: Header) -> Set<String> {
         Set((header.all("To") + header.all("Cc")).flatMap { addresses($0.value) })
     }
 }

@@ -56,14 +56,20 @@ public enum ProofHeader {
 
     /// Why a Bounce-Signature header is unusable.
     public enum ParseError: Error, Equatable, CustomStringConvertible {
+        /// `v=` is not the first tag, or is neither 1 nor 2.
         case unsupportedVersion
+        /// No usable `b=` (for version 2, the last tag).
         case noSignature
         /// A tag given twice, or not where the statement has it.
         case misplacedTag(String)
+        /// A tag no statement has.
         case unknownTag(String)
+        /// Version 1's `a=` is not openpgp-clearsign.
         case unsupportedAlgorithm
+        /// The signature packet in `b=` is unusable.
         case signature(SignedStatement.ParseError)
 
+        /// The reason, as the verdict quotes it ("malformed proof: ...").
         public var description: String {
             switch self {
             case .unsupportedVersion: return "\(ProofNames.header) header has an unsupported version"

@@ -23,6 +23,7 @@ public struct SignedStatement: Sendable, Equatable {
     /// One OpenPGP signature packet (RFC 4880 §5.2), as bytes.
     public var signature: [UInt8]
 
+    /// A statement's text with its signature packet.
     public init(text: [UInt8], signature: [UInt8]) {
         self.text = text
         self.signature = signature
@@ -30,9 +31,12 @@ public struct SignedStatement: Sendable, Equatable {
 
     /// Why clearsigned text or a signature packet is unusable.
     public enum ParseError: Error, Equatable, CustomStringConvertible {
+        /// The clearsigned text's armor is broken; the words say how.
         case armor(String)
+        /// The signature packet is unusable; the words say how.
         case packet(String)
 
+        /// The reason, as the verdict quotes it ("malformed proof: ...").
         public var description: String {
             switch self {
             case .armor(let why): return "clearsigned text \(why)"

@@ -32,7 +32,7 @@ public struct LeafRecord: Sendable, Equatable {
     /// only as a whole.
     public var isGroup: Bool
 
-    public init(length: Int, digest: [UInt8], checkpoints: [[UInt8]] = [], isGroup: Bool = false) {
+    init(length: Int, digest: [UInt8], checkpoints: [[UInt8]] = [], isGroup: Bool = false) {
         self.length = length
         self.digest = digest
         self.checkpoints = checkpoints
@@ -43,7 +43,9 @@ public struct LeafRecord: Sendable, Equatable {
 /// Header fields bound by the statement (`h`): their names, in order, and
 /// one digest of their canonical values.
 public struct HeaderBinding: Sendable, Equatable {
+    /// The bound fields' names, lower case, in the order hashed.
     public var names: [String]
+    /// The digest of their canonical values (Proof/HeaderBinding+Fields.swift).
     public var digest: [UInt8]
 }
 
@@ -52,6 +54,7 @@ public struct Statement: Sendable, Equatable {
     /// The version bouncesign writes.
     public static let currentVersion = 2
 
+    /// The statement's version: 2, or 1 for mail signed before an upgrade.
     public var version: Int
     /// Unix time of signing.
     public var timestamp: Int
@@ -69,8 +72,9 @@ public struct Statement: Sendable, Equatable {
     public var shape: [UInt8]?
     /// v2: the content leaves in document order.
     public var leaves: [LeafRecord]
-    /// v1: canonicalization name and SHA-256 of the whole content.
+    /// v1: the canonicalization's name.
     public var legacyCanonicalization: String?
+    /// v1: SHA-256 of the whole canonical content (body-hash).
     public var legacyBodyHash: [UInt8]?
 
     /// A version 2 statement.
@@ -109,6 +113,7 @@ public struct Statement: Sendable, Equatable {
         case unsupportedVersion(String)
         case malformed(String)
 
+        /// The reason, as the verdict quotes it ("invalid statement: ...").
         public var description: String {
             switch self {
             case .missing(let f): return "statement has no \(f)"
@@ -223,16 +228,16 @@ public struct Statement: Sendable, Equatable {
 
 /// The short digests of statements: SHA-256 cut to 128 bits, base64
 /// without padding (22 characters).
-public enum Digest {
-    public static let byteCount = 16
+enum Digest {
+    static let byteCount = 16
 
-    public static func short(_ sha256: [UInt8]) -> [UInt8] { Array(sha256.prefix(byteCount)) }
+    static func short(_ sha256: [UInt8]) -> [UInt8] { Array(sha256.prefix(byteCount)) }
 
-    public static func text(_ digest: [UInt8]) -> String {
+    static func text(_ digest: [UInt8]) -> String {
         String(decoding: Base64.encode(digest).filter { $0 != ASCII.equals }, as: UTF8.self)
     }
 
-    public static func parse(_ text: String) -> [UInt8]? {
+    static func parse(_ text: String) -> [UInt8]? {
         let b = Array(text.utf8)
         guard b.count == 22, b.allSatisfy(Base64.isAlphabet) else { return nil }
         let d = Base64.decode(b + [ASCII.equals, ASCII.equals])

@@ -42,6 +42,7 @@ public enum ContentRisk: Sendable, Equatable, CustomStringConvertible {
     /// as data (=0D, =0A), which decoding cannot tell from a line break.
     case quotedPrintableLineEnd
 
+    /// The risk in an administrator's words, for the log line and standard error.
     public var description: String {
         switch self {
         case .headerLineTooLong: return "the message header has a line over 1 MiB"

@@ -6,6 +6,7 @@
 
 /// One change to a message's header.
 public struct HeaderEdit: Sendable, Equatable {
+    /// Which change it is: smfi_insheader, smfi_addheader or smfi_chgheader.
     public enum Kind: Sendable, Equatable {
         /// A new field above all others.
         case insertFirst
@@ -16,14 +17,16 @@ public struct HeaderEdit: Sendable, Equatable {
         case delete(occurrence: Int)
     }
 
+    /// Which change to make.
     public var kind: Kind
+    /// The field's name, as written in a new field, or as matched (case-insensitively) for a deletion.
     public var name: String
     /// The value after "name:", leading white space removed, continuation
     /// lines joined by LF and their leading white space (the libmilter
     /// convention); empty for a deletion.
     public var value: [UInt8]
 
-    public init(_ kind: Kind, name: String, value: [UInt8] = []) {
+    init(_ kind: Kind, name: String, value: [UInt8] = []) {
         self.kind = kind
         self.name = name
         self.value = value

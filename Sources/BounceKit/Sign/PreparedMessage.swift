@@ -4,6 +4,7 @@
 
 /// A message read and signed, ready to be written out.
 public struct PreparedMessage {
+    /// The statement the proof carries, signed.
     public let statement: Statement
     /// Whether bouncesign had to add a Message-ID.
     public let addedMessageID: Bool
@@ -48,7 +49,10 @@ public struct PreparedMessage {
 
 /// A signed message in memory (tests, the fuzzer).
 public struct SignedMessage {
+    /// The whole signed message, header and body.
     public var bytes: [UInt8]
+    /// The statement the proof carries, signed.
     public var statement: Statement
+    /// Whether bouncesign had to add a Message-ID.
     public var addedMessageID: Bool
 }

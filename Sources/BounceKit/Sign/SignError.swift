@@ -5,6 +5,7 @@
 public enum SignError: Error, CustomStringConvertible {
     /// The message's Message-ID holds characters a statement cannot carry.
     case unusableMessageID(String)
+    /// GnuPG could not sign (its home, the key, or gpg itself).
     case gpg(GPGError)
     /// Reading or spooling the message failed (the reason says which).
     case input(FileIO.Failure)
@@ -12,11 +13,12 @@ public enum SignError: Error, CustomStringConvertible {
     /// (exit 75, or sent unsigned under on-error pass).
     case wouldChangeContent(ContentRisk)
 
+    /// The reason in an administrator's words, for standard error and the log.
     public var description: String {
         switch self {
         case .unusableMessageID(let id): return "cannot bind the proof to Message-ID \"\(id)\": not printable ASCII"
         case .gpg(let e): return e.description
-        case .input(let e): return e.reason
+        case .input(let e): return e.description
         case .wouldChangeContent(let risk): return "\(risk); cannot sign it without changing it"
         }
     }

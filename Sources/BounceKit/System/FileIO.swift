@@ -6,14 +6,16 @@ import Glibc
 /// File and descriptor I/O.
 public enum FileIO {
     /// Why an I/O call failed.
-    public enum Failure: Error, Equatable {
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        /// No such file (ENOENT): an optional config file may be missing.
         case missing
+        /// Any other failure, in words.
         case failed(String)
         /// The input was larger than the caller's limit.
         case tooLarge(Int)
 
-        /// The reason in words.
-        public var reason: String {
+        /// The reason in words, lower case (callers add what they were doing).
+        public var description: String {
             switch self {
             case .missing: return "no such file or directory"
             case .failed(let r): return r
@@ -23,7 +25,7 @@ public enum FileIO {
     }
 
     static func lastError() -> Failure {
-        errno == ENOENT ? .missing : .failed(String(cString: strerror(errno)))
+        errno == ENOENT ? .missing : .failed(errorText(errno))
     }
 
     /// Reads a whole file.
@@ -103,6 +105,7 @@ public enum FileIO {
         }
     }
 
+    /// Writes all of `bytes` to a descriptor.
     public static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>) throws(Failure) {
         let failure: Failure? = bytes.withUnsafeBufferPointer { buf in
             do throws(Failure) { try writeAll(fd, buf) } catch { return error }
@@ -111,6 +114,7 @@ public enum FileIO {
         if let failure { throw failure }
     }
 
+    /// Writes all of `bytes` to a descriptor.
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Failure) { try writeAll(fd, bytes[...]) }
 
     /// The permission bits of `path`, or nil if it cannot be examined.
@@ -136,9 +140,25 @@ public enum FileIO {
 }
 
 extension FileIO {
+    /// The system's words for an errno value (strerror(3)), lower-case first
+    /// as our messages are: "permission denied".
+    public static func errorText(_ code: Int32) -> String {
+        String(cString: strerror(code)).lowercasingFirst
+    }
+
     /// Writes a line to standard error, ignoring failure (there is nowhere
     /// else to report it).
     public static func printError(_ message: String, newline: Bool = true) {
         try? writeAll(2, Array((newline ? message + "\n" : message).utf8))
+    }
+}
+
+extension String {
+    /// The text with its first letter lower case, for a library's error
+    /// text inside one of our messages ("Permission denied"); an acronym
+    /// ("EOF", "RPC struct is bad") is left as it is.
+    var lowercasingFirst: String {
+        guard let first, dropFirst().first?.isUppercase != true else { return self }
+        return first.lowercased() + dropFirst()
     }
 }

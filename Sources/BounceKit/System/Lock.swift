@@ -7,6 +7,7 @@ import Glibc
 public final class Lock: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
+    /// An unlocked mutex.
     public init() { pthread_mutex_init(mutex, nil) }
 
     deinit {

@@ -81,7 +81,7 @@ public final class MessageSource {
             let total = try Self.readStream(fd) { chunk in
                 guard failure == nil else { return }
                 do throws(FileIO.Failure) { try FileIO.writeAll(spool, chunk) } catch {
-                    failure = .failed("cannot spool the message to TMPDIR: \(error.reason)")
+                    failure = .failed("cannot spool the message to TMPDIR: \(error.description)")
                     return
                 }
                 body(chunk)
@@ -120,7 +120,7 @@ public final class MessageSource {
             repeat {
                 n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             } while n < 0 && errno == EINTR
-            if n < 0 { throw .failed("cannot read the message: \(String(cString: strerror(errno)))") }
+            if n < 0 { throw .failed("cannot read the message: \(FileIO.errorText(errno))") }
             if n == 0 { return total }
             total += off_t(n)
             buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
@@ -138,7 +138,7 @@ public final class MessageSource {
             repeat {
                 n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, Int(want), start + done) }
             } while n < 0 && errno == EINTR
-            if n < 0 { throw .failed("cannot read the message: \(String(cString: strerror(errno)))") }
+            if n < 0 { throw .failed("cannot read the message: \(FileIO.errorText(errno))") }
             if n == 0 {
                 // The file shrank between two readings: never write a cut message.
                 if let length, done < length { throw .failed("cannot read the message: its file shrank while it was read") }
@@ -163,7 +163,7 @@ public final class MessageSource {
         let named = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard named >= 0 else {
             throw .failed(
-                "cannot create a spool file in \(directory) (TMPDIR): \(String(cString: strerror(errno)));"
+                "cannot create a spool file in \(directory) (TMPDIR): \(FileIO.errorText(errno));"
                     + " set TMPDIR to a writable directory")
         }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }

@@ -5,17 +5,17 @@
 import Glibc
 
 /// Collects a message's bytes; `finish()` makes them a MessageSource.
-public final class MessageSpool {
+final class MessageSpool {
     private var memory: [UInt8] = []
     private var fd: Int32? = nil
     private var length: off_t = 0
     /// The first failure to write the spool; the message is unusable after it.
-    public private(set) var failure: FileIO.Failure? = nil
-    public let threshold: Int
-    public let directory: String
+    private(set) var failure: FileIO.Failure? = nil
+    let threshold: Int
+    let directory: String
 
     /// Keeps up to `threshold` bytes in memory, the rest in `directory`.
-    public init(threshold: Int, directory: String) {
+    init(threshold: Int, directory: String) {
         self.threshold = threshold
         self.directory = directory
     }
@@ -23,11 +23,11 @@ public final class MessageSpool {
     deinit { if let fd { close(fd) } }
 
     /// Bytes held so far.
-    public var count: Int { Int(length) }
+    var count: Int { Int(length) }
     /// Whether the message went to a spool file.
-    public var spooled: Bool { fd != nil }
+    var spooled: Bool { fd != nil }
 
-    public func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard failure == nil, !bytes.isEmpty else { return }
         length += off_t(bytes.count)
         if fd == nil, memory.count + bytes.count <= threshold {
@@ -43,16 +43,16 @@ public final class MessageSpool {
             }
             if let fd { try FileIO.writeAll(fd, bytes) }
         } catch {
-            failure = .failed("cannot spool the message to \(directory): \(error.reason)")
+            failure = .failed("cannot spool the message to \(directory): \(error.description)")
         }
     }
 
-    public func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
-    public func append(_ text: String) { append(Array(text.utf8)) }
+    func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
+    func append(_ text: String) { append(Array(text.utf8)) }
 
     /// The message gathered, readable as often as needed; the spool's file
     /// now belongs to the source.
-    public func finish() throws(FileIO.Failure) -> MessageSource {
+    func finish() throws(FileIO.Failure) -> MessageSource {
         if let failure { throw failure }
         guard let spool = fd else { return MessageSource(bytes: memory) }
         fd = nil

@@ -4,9 +4,11 @@
 // Accepts -x VALUE, --name VALUE, --name=VALUE; "--" ends the options.
 
 /// A mistake on the command line.
-public struct UsageError: Error {
-    public var message: String
-    public init(_ message: String) { self.message = message }
+public struct UsageError: Error, CustomStringConvertible {
+    /// What is wrong, without the program's name: "unknown option '--trsut'".
+    public var description: String
+    /// A usage error saying `description`.
+    public init(_ description: String) { self.description = description }
 }
 
 /// Splits a command line into options and operands.
@@ -17,11 +19,13 @@ public struct OptionScanner: Sendable {
     /// Options that take none.
     public let flags: [String]
 
+    /// A scanner for these option names (every spelling of each).
     public init(valued: [String], flags: [String]) {
         self.valued = valued
         self.flags = flags
     }
 
+    /// One piece of a command line.
     public enum Item: Equatable {
         /// An option by the name used, with its value if it takes one.
         case option(String, String?)
@@ -31,6 +35,8 @@ public struct OptionScanner: Sendable {
         case afterTerminator([String])
     }
 
+    /// Splits `arguments` (without the program's name) into options and operands, in order;
+    /// an unknown option or a missing value is a UsageError.
     public func scan(_ arguments: [String]) throws(UsageError) -> [Item] {
         var items: [Item] = []
         var rest = arguments[...]

@@ -3,8 +3,8 @@
 import Glibc
 
 /// A command and its fate.
-public enum Subprocess {
-    public enum Outcome: Equatable {
+enum Subprocess {
+    enum Outcome: Equatable {
         case exited(Int32)
         case signalled(Int32)
     }
@@ -12,7 +12,7 @@ public enum Subprocess {
     /// Runs `argv`, hands its standard input to `writeInput`, waits for it.
     /// If `writeInput` fails the command is killed before it sees the end
     /// of its input: it must never take a cut message for a whole one.
-    public static func run(
+    static func run(
         _ argv: [String], writeInput: (Int32) throws(FileIO.Failure) -> Void
     ) throws(FileIO.Failure) -> Outcome {
         guard let path = argv.first else { throw .failed("no command given") }
@@ -34,7 +34,7 @@ public enum Subprocess {
         close(fds[0])
         guard rc == 0 else {
             close(fds[1])
-            throw .failed("cannot run \(path): \(String(cString: strerror(rc)))")
+            throw .failed("cannot run \(path): \(FileIO.errorText(rc))")
         }
         // A command that exits early closes the pipe: its exit status says why.
         let oldPipe = signal(SIGPIPE, SIG_IGN)

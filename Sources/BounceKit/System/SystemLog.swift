@@ -3,6 +3,7 @@ import Glibc
 
 /// syslog(3) with facility LOG_MAIL.
 public enum SystemLog {
+    /// How serious a line is: LOG_INFO, LOG_WARNING or LOG_ERR.
     public enum Level { case info, warning, error }
 
     /// Opens the log under the program's name.
@@ -14,6 +15,7 @@ public enum SystemLog {
         openlog(ident, LOG_PID | LOG_NDELAY | (alsoStandardError ? LOG_PERROR : 0), LOG_MAIL)
     }
 
+    /// Logs one line, control characters from mail made spaces.
     public static func log(_ level: Level, _ message: String) {
         let priority: Int32
         switch level {

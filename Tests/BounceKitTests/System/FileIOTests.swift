@@ -27,4 +27,20 @@ struct FileIOTests {
         // An existing directory is left as it is.
         try FileIO.makeDirectory(base + "/etc/bouncesign/gnupg", mode: 0o750)
     }
+
+    @Test("system error texts read lower case inside our messages, as HOUSE-STYLE spells them")
+    func errorTextIsLowerCase() {
+        for (name, code, want) in [
+            ("EACCES", EACCES, "permission denied"), ("ENOENT", ENOENT, "no such file or directory"),
+            ("ENOSPC", ENOSPC, "no space left on device"),
+        ] {
+            let got = FileIO.errorText(code)
+            #expect(got == want, "\(name): got \(got), want \(want)")
+        }
+        #expect(FileIO.Failure.failed(FileIO.errorText(EACCES)).description == "permission denied")
+        let texts = [("Bad signature", "bad signature"), ("EOF", "EOF"), ("RPC struct is bad", "RPC struct is bad"), ("", "")]
+        for (input, want) in texts {
+            #expect(input.lowercasingFirst == want, "\(input): got \(input.lowercasingFirst), want \(want)")
+        }
+    }
 }

@@ -26,7 +26,7 @@ struct OptionScannerTests {
             (["--annotate=yes"], "option '--annotate' takes no value"), (["-x", "--"], "unknown option '-x'"),
         ] {
             #expect(throws: UsageError.self, "\(args)") { try scanner.scan(args) }
-            do { _ = try scanner.scan(args) } catch { #expect(error.message == message) }
+            do { _ = try scanner.scan(args) } catch { #expect(error.description == message) }
         }
     }
 }
