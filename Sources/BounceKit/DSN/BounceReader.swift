@@ -15,9 +15,13 @@
 
 /// One entity of a bounce as bouncecheck keeps it.
 public final class OutlineEntity: @unchecked Sendable {
+    /// 0 for the bounce itself, then 1, 2, ... in document order.
     public let ordinal: Int
+    /// The ordinal of the enclosing multipart; nil for the bounce itself.
     public let parent: Int?
+    /// The entity's header block, as read within the limits.
     public let header: Header
+    /// Its Content-Type, or the default its place gives it (RFC 2046 §5.1).
     public let contentType: ContentType
     /// A multipart with at least one part.
     public internal(set) var hasParts = false
@@ -49,6 +53,7 @@ public struct BounceOutline: Sendable {
     /// DKIM as configured (to read inline originals alike).
     public var dkim: (any DKIMVerifying)? = nil
 
+    /// The bounce itself.
     public var root: OutlineEntity { entities[0] }
 
     /// Reads a message held in memory.

@@ -15,12 +15,15 @@ public struct ContentType: Sendable, Equatable {
 
     /// "type/subtype", lower case.
     public var mediaType: String { "\(type)/\(subtype)" }
+    /// Whether the type is multipart/* (RFC 2046 §5.1).
     public var isMultipart: Bool { type == "multipart" }
 
+    /// text/plain, the default for a part without Content-Type (RFC 2045 §5.2).
     public static let textPlain = ContentType(type: "text", subtype: "plain", parameters: [:])
     /// The default inside multipart/digest (RFC 2046 §5.1.5).
     public static let messageRFC822 = ContentType(type: "message", subtype: "rfc822", parameters: [:])
 
+    /// A content type from its parts, as given (callers pass lower case).
     public init(type: String, subtype: String, parameters: [String: String]) {
         self.type = type
         self.subtype = subtype

@@ -30,6 +30,7 @@ public struct HeaderField: Sendable {
         name.utf8.count == other.utf8.count && name.asciiLowercased == other.asciiLowercased
     }
 
+    /// A field read from a header block: its name, and its raw bytes (name, colon, value, folds).
     public init(name: String, raw: ArraySlice<UInt8>) {
         self.name = name
         self.raw = raw
@@ -43,8 +44,10 @@ public struct HeaderField: Sendable {
 
 /// A header block: the fields in order, and where the body starts.
 public struct Header: Sendable {
+    /// The fields in the order they came.
     public var fields: [HeaderField]
 
+    /// A header of `fields`.
     public init(fields: [HeaderField] = []) { self.fields = fields }
 
     /// The first field with this name.

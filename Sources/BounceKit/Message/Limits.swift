@@ -28,6 +28,7 @@ public struct Limits: Sendable {
     /// A longer line comes in pieces, never a delimiter or header line.
     public var maxLine: Int { maxHeaderBytes + 1024 }
 
+    /// The defaults (`Limits.standard`).
     public init() {}
 
     /// The defaults documented in the man pages.

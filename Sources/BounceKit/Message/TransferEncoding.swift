@@ -5,6 +5,7 @@ public enum TransferEncoding: Sendable, Equatable {
     case sevenBit, eightBit, binary, quotedPrintable, base64
     case other(String)
 
+    /// The encoding a field value names: none is 7bit (RFC 2045 §6.1), an unknown one is kept as `other`.
     public init(_ value: String?) {
         switch (value ?? "7bit").trimmingWhitespace.asciiLowercased {
         case "7bit", "": self = .sevenBit
@@ -24,6 +25,7 @@ public enum TransferEncoding: Sendable, Equatable {
         }
     }
 
+    /// Its name as written in the field, lower case.
     public var name: String {
         switch self {
         case .sevenBit: return "7bit"

@@ -27,6 +27,7 @@
 
 /// The body hash of a message.
 public enum CanonicalBody {
+    /// The name a version 1 statement gives this canonical form.
     public static let name = "mime-leaves/1"
 
     /// SHA-256 of the canonical form of a message (header and body) held in memory.

@@ -27,6 +27,7 @@
 
 /// Constants and digests of the canonical content.
 public enum CanonicalContent {
+    /// The name a version 2 statement gives this canonical form.
     public static let name = "mime-leaves/2"
     /// Checkpoints per leaf, at most.
     public static let maxCheckpoints = 12

@@ -10,12 +10,14 @@ public final class SHA256 {
     private let gcry = Crypto.gcrypt
     private var handle: gcry_md_hd_t?
 
+    /// A new hash, through libgcrypt.
     public init() {
         _ = gcry.md_open(&handle, Int32(GCRY_MD_SHA256.rawValue), 0)
     }
 
     deinit { gcry.md_close(handle) }
 
+    /// Adds `bytes` to the hash.
     public func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         let done: Void? = bytes.withContiguousStorageIfAvailable { buf in
             gcry.md_write(handle, buf.baseAddress, buf.count)

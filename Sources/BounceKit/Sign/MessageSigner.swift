@@ -16,12 +16,16 @@
 
 /// Signs outgoing messages.
 public struct MessageSigner {
+    /// Makes the clearsigned statement (GnuPG through GPGME, or a stub in tests).
     public let signer: any StatementSigning
+    /// The host name for a Message-ID bouncesign adds to a message without one.
     public let hostname: String
+    /// The parser limits the message is read with.
     public let limits: Limits
     /// Parts and header (the default), or the header alone.
     public let placement: Configuration.ProofPlacement
 
+    /// A signer with its statement signer, host name and limits.
     public init(
         signer: any StatementSigning, hostname: String, limits: Limits = .standard,
         placement: Configuration.ProofPlacement = .parts
