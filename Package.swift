@@ -24,7 +24,9 @@ let package = Package(
         .systemLibrary(name: "CMilter", providers: [.apt(["libmilter-dev"])]),
         // libopendkim-dev, loaded on first use likewise (Sources/CDKIM/shim.h).
         .systemLibrary(name: "CDKIM"),
-        .target(name: "BounceKit", dependencies: ["CGPGME", "CGcrypt", "CDKIM"]),
+        // libc's syslog(3), which is variadic (Sources/CSystemLog/shim.h).
+        .systemLibrary(name: "CSystemLog"),
+        .target(name: "BounceKit", dependencies: ["CGPGME", "CGcrypt", "CDKIM", "CSystemLog"]),
         .executableTarget(name: "bouncesign", dependencies: ["BounceKit"]),
         .executableTarget(name: "bouncecheck", dependencies: ["BounceKit"]),
         .executableTarget(name: "bouncesign-milter", dependencies: ["BounceKit", "CMilter"]),

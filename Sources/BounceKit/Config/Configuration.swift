@@ -261,8 +261,9 @@ extension String {
 public enum Fingerprint {
     /// Upper-case hex without spaces, or nil unless 40 (v4) or 64 (v5) hex digits.
     public static func normalize(_ text: String) -> String? {
-        let hex = text.filter { $0 != " " }.uppercased()
-        guard hex.count == 40 || hex.count == 64, hex.allSatisfy({ $0.isHexDigit }) else { return nil }
-        return hex
+        // Bytes, not Characters: this runs for every trust line of every check.
+        let hex = text.utf8.filter { $0 != ASCII.space }.map(ASCII.upper)
+        guard hex.count == 40 || hex.count == 64, hex.allSatisfy(ASCII.isHexDigit) else { return nil }
+        return String(decoding: hex, as: UTF8.self)
     }
 }

@@ -136,8 +136,15 @@ struct BounceReader: MIMEScanVisitor {
     /// lines that are kept as text or tapped go one by one.
     mutating func bodyRun(_ run: UnsafeBufferPointer<UInt8>) {
         let top = open.count - 1
-        if open[top].capture == nil, taps.isEmpty, open[top].original?.run(run) ?? true { return }
-        LineSplitter.lines(of: run) { bodyLine($0) }
+        let asBlock =
+            taps.isEmpty && (open[top].capture?.isIdentity ?? true) && (open[top].original?.decodesNothing ?? true)
+            && !LineRun.hasCR(run)
+        guard asBlock else {
+            LineSplitter.lines(of: run) { bodyLine($0) }
+            return
+        }
+        keep(run: run, top)
+        open[top].original?.run(run)
     }
 
     mutating func structureLine(_ line: LinePiece, _ role: StructureLine, of multipart: Int) {
@@ -180,6 +187,23 @@ struct BounceReader: MIMEScanVisitor {
         open[i].capture = c
     }
 
+    /// `keep` for a run of lines ending in LF, without CR, in a part
+    /// without transfer encoding.
+    private mutating func keep(run: UnsafeBufferPointer<UInt8>, _ i: Int) {
+        guard var c = open[i].capture else { return }
+        open[i].capture = nil
+        let entity = open[i].entity
+        var budget = Swift.min(limits.maxKeptText - entity.text.count, limits.maxKeptTextTotal - keptText)
+        guard budget > 0 else { return }
+        _ = c.lfLines(run) { chunk in
+            let n = Swift.min(chunk.count, budget)
+            entity.text += UnsafeBufferPointer(rebasing: chunk[..<n])
+            budget -= n
+            keptText += n
+        }
+        open[i].capture = c
+    }
+
     private mutating func tap(_ line: LinePiece) {
         for i in taps.indices { taps[i].feed.rawLine(line) }
     }
@@ -203,12 +227,14 @@ struct OriginalFeed {
         if pending.bytes.count >= 1 << 16 { flush() }
     }
 
-    /// Whole lines of the part's body at once (`MIMEScanVisitor.bodyRun`),
-    /// if they need no decoding; false if they must come line by line.
-    mutating func run(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !LineRun.hasCR(run), decoder?.lfLines(run, { pending.take($0) }) == true else { return false }
+    /// The part has no transfer encoding to undo: it can take runs.
+    var decodesNothing: Bool { decoder?.isIdentity ?? false }
+
+    /// Whole lines of the part's body at once (`MIMEScanVisitor.bodyRun`):
+    /// ending in LF, without CR, and only when `decodesNothing`.
+    mutating func run(_ run: UnsafeBufferPointer<UInt8>) {
+        _ = decoder?.lfLines(run) { pending.take($0) }
         if pending.bytes.count >= 1 << 16 { flush() }
-        return true
     }
 
     /// Raw bytes (header blocks of a tapped part).

@@ -27,6 +27,8 @@ enum ASCII {
 
     static func isWhitespace(_ b: UInt8) -> Bool { b == space || b == tab }
     static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
+    static func upper(_ b: UInt8) -> UInt8 { (b >= 0x61 && b <= 0x7A) ? b & ~0x20 : b }
+    static func isHexDigit(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (lower(b) >= 0x61 && lower(b) <= 0x66) }
 }
 
 /// One line of a buffer: its content and where the next line starts.

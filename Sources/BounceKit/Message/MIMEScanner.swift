@@ -110,17 +110,7 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
     /// The previous piece was part of a longer line.
     private var midLine = false
 
-    private enum Phase { case header, leaf, preamble, inPart, epilogue }
-
-    private struct Frame {
-        var phase = Phase.header
-        let ordinal: Int, depth: Int, parent: Int?
-        let defaultType: ContentType
-        var reader: HeaderReader
-        var rawHeader: [UInt8] = []
-        var fieldRanges: [(name: String, range: Range<Int>)] = []
-        var entity: ScannedEntity? = nil
-    }
+    private typealias Frame = ScanFrame
 
     init(visitor: Visitor, limits: Limits = .standard) {
         self.visitor = visitor
@@ -223,7 +213,7 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
             let start = frames[top].rawHeader.count
             frames[top].rawHeader.append(contentsOf: line.content)
             if case .field(let name) = step {
-                frames[top].fieldRanges.append((name, start..<frames[top].rawHeader.count))
+                frames[top].fieldRanges.append(FieldSpan(name: name, range: start..<frames[top].rawHeader.count))
             } else if case .continuation = step, let last = frames[top].fieldRanges.indices.last {
                 frames[top].fieldRanges[last].range = frames[top].fieldRanges[last].range.lowerBound..<frames[top].rawHeader.count
             }
@@ -319,4 +309,28 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
         }
         visitor.end(f.entity!, cutByDelimiter: cutByDelimiter)  // begun just above if it was not
     }
+}
+
+// Outside the generic scanner, and without tuples: the runtime builds the
+// metadata of a generic type's nested types and of tuple arrays from their
+// mangled names on first use, which every bouncecheck process paid.
+
+/// Where an entity is in the scanner's reading.
+private enum ScanPhase { case header, leaf, preamble, inPart, epilogue }
+
+/// An open entity, as the scanner keeps it.
+private struct ScanFrame {
+    var phase = ScanPhase.header
+    let ordinal: Int, depth: Int, parent: Int?
+    let defaultType: ContentType
+    var reader: HeaderReader
+    var rawHeader: [UInt8] = []
+    var fieldRanges: [FieldSpan] = []
+    var entity: ScannedEntity? = nil
+}
+
+/// A header field's name and its bytes in the raw header block.
+private struct FieldSpan {
+    let name: String
+    var range: Range<Int>
 }

@@ -40,15 +40,17 @@ public enum FileIO {
     public static func readAll(_ fd: Int32, limit: Int = .max) throws(Failure) -> [UInt8] {
         var out: [UInt8] = []
         let chunk = 1 << 16
-        var buffer = [UInt8](repeating: 0, count: chunk)
+        // Not zeroed: read fills what is used.
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunk)
+        defer { buffer.deallocate() }
         while true {
             var n = 0
             repeat {
-                n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunk) }
+                n = read(fd, buffer.baseAddress, chunk)
             } while n < 0 && errno == EINTR
             if n < 0 { throw lastError() }
             if n == 0 { return out }
-            out.append(contentsOf: buffer[0..<n])
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<n]))
             if out.count > limit { throw .tooLarge(limit) }
         }
     }

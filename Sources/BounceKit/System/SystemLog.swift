@@ -1,4 +1,5 @@
 // One syslog line per decision, facility mail (DESIGN.md "Operating").
+import CSystemLog
 import Glibc
 
 /// syslog(3) with facility LOG_MAIL.
@@ -25,6 +26,6 @@ public enum SystemLog {
         }
         // Control characters from mail never reach the log line.
         let clean = String(message.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
-        clean.withCString { text in withVaList([text]) { vsyslog(priority, "%s", $0) } }
+        clean.withCString { bouncesign_syslog(priority, $0) }
     }
 }
