@@ -81,11 +81,14 @@ public struct BounceChecker {
     }
 
     /// Checks a message read once from `source`, in bounded memory.
+    /// The header proof of the first returned original is verified on a
+    /// second thread while the rest is read (Check/EarlyVerifier.swift).
     public func check(_ source: MessageSource) throws(FileIO.Failure) -> CheckResult {
-        var scanner = MIMEScanner(visitor: BounceReader(limits: limits, dkim: dkim), limits: limits)
+        let early = EarlyVerifier(verifier)
+        var scanner = MIMEScanner(visitor: BounceReader(limits: limits, dkim: dkim, early: early), limits: limits)
         try source.read { scanner.feed($0) }
         scanner.finish()
-        return decide(scanner.visitor.outline)
+        return BounceChecker(verifier: early, policy: policy, limits: limits, dkim: dkim).decide(scanner.visitor.outline)
     }
 
     /// The verdict on a bounce read once.

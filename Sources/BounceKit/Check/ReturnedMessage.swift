@@ -56,15 +56,20 @@ struct ReturnedMessageReader: MIMEScanVisitor {
     private let dkimVerifier: (any DKIMVerifying)?
     private var dkimTap: DKIMTap? = nil
 
+    /// Told the message's header, to start verifying its proof early.
+    private let early: EarlyVerifier?
+
     /// `limitBefore`: a limit was hit in the bounce before this message began.
-    init(limitBefore: Bool = false, dkim: (any DKIMVerifying)? = nil) {
+    init(limitBefore: Bool = false, dkim: (any DKIMVerifying)? = nil, early: EarlyVerifier? = nil) {
         if limitBefore { result.leavesBeforeLimit = 0 }
         dkimVerifier = dkim
+        self.early = early
     }
 
     mutating func begin(_ entity: ScannedEntity) {
         if entity.ordinal == 0 {
             result.header = entity.header
+            early?.start(entity.header)
             inBody = true
             switch DKIMTap.start(entity.header, dkimVerifier) {
             case .tap(let t): dkimTap = t

@@ -88,9 +88,13 @@ struct BounceReader: MIMEScanVisitor {
     private var taps: [(ordinal: Int, feed: OriginalFeed)] = []
     private var originals = 0
 
-    init(limits: Limits = .standard, dkim: (any DKIMVerifying)? = nil) {
+    /// Started on the first original's header proof (Check/EarlyVerifier.swift).
+    let early: EarlyVerifier?
+
+    init(limits: Limits = .standard, dkim: (any DKIMVerifying)? = nil, early: EarlyVerifier? = nil) {
         self.limits = limits
         self.dkim = dkim
+        self.early = early
     }
 
     /// The outline, once the scanner has finished.
@@ -113,10 +117,10 @@ struct BounceReader: MIMEScanVisitor {
             ["message/rfc822", "message/global", "message/partial"].contains(type) || returnedHeaderTypes.contains(type)
         {
             originals += 1
-            o.original = OriginalFeed(decoding: e.encoding, limits: limits, limitBefore: limitHit, dkim: dkim)
+            o.original = OriginalFeed(decoding: e.encoding, limits: limits, limitBefore: limitHit, dkim: dkim, early: early)
         } else if originals < limits.maxOriginals, e.ordinal > 0, e.header.first("Message-ID") != nil || e.header.first("Received") != nil {
             originals += 1
-            var feed = OriginalFeed(decoding: nil, limits: limits, limitBefore: limitHit, dkim: dkim)
+            var feed = OriginalFeed(decoding: nil, limits: limits, limitBefore: limitHit, dkim: dkim, early: early)
             feed.raw(e.rawHeader)
             taps.append((e.ordinal, feed))
         }
@@ -216,9 +220,12 @@ struct OriginalFeed {
     private var pending = PendingBytes()
 
     /// `decoding`: the part's transfer encoding; nil to take raw lines.
-    init(decoding encoding: TransferEncoding?, limits: Limits, limitBefore: Bool, dkim: (any DKIMVerifying)? = nil) {
+    init(
+        decoding encoding: TransferEncoding?, limits: Limits, limitBefore: Bool, dkim: (any DKIMVerifying)? = nil,
+        early: EarlyVerifier? = nil
+    ) {
         decoder = encoding.map(BodyDecoder.init)
-        scanner = MIMEScanner(visitor: ReturnedMessageReader(limitBefore: limitBefore, dkim: dkim), limits: limits)
+        scanner = MIMEScanner(visitor: ReturnedMessageReader(limitBefore: limitBefore, dkim: dkim, early: early), limits: limits)
     }
 
     /// A line of the part's body (still transfer-encoded).

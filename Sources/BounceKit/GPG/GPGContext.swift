@@ -63,7 +63,9 @@ final class GPGContext {
         guard access(setup.gpgPath, X_OK) == 0 else {
             throw .engineUnavailable(path: setup.gpgPath, reason: FileIO.errorText(errno))
         }
-        setenv("GNUPGHOME", setup.homedir, 1)
+        // Only when it changes: setenv beside another thread's getenv is unsafe,
+        // and prepareInBackground has set it before its thread starts.
+        if getenv("GNUPGHOME").map({ String(cString: $0) }) != setup.homedir { setenv("GNUPGHOME", setup.homedir, 1) }
         if initialised == nil {
             _ = gpgme.set_global_flag("disable-gpgconf", "1")
             _ = gpgme.set_global_flag("gpg-name", setup.gpgPath)
@@ -77,6 +79,45 @@ final class GPGContext {
     }
 
     static func code(_ err: gpgme_error_t) -> gpgme_err_code_t { gpgme_err_code(err) }
+
+    /// Runs the engine set-up (GPGME's "gpg --version", FACTS.md) on a
+    /// second thread, so that it overlaps with reading a message. Errors are
+    /// left for the real operation to meet and report. GNUPGHOME is set here,
+    /// before the thread starts.
+    static func prepareInBackground(_ setup: GPGSetup) {
+        let box = Unmanaged.passRetained(SetupBox(setup))
+        guard !box.takeUnretainedValue().isInitialised else {
+            box.release()
+            return
+        }
+        setenv("GNUPGHOME", setup.homedir, 1)
+        var thread = pthread_t()
+        let created = pthread_create(
+            &thread, nil,
+            { context in
+                // The context is the box retained for this thread.
+                Unmanaged<SetupBox>.fromOpaque(context!).takeRetainedValue().warmUp()
+                return nil
+            }, box.toOpaque())
+        if created == 0 { pthread_detach(thread) } else { box.release() }
+    }
+
+    /// A set-up handed to a thread.
+    private final class SetupBox {
+        let setup: GPGSetup
+        init(_ setup: GPGSetup) { self.setup = setup }
+
+        /// Sets the engine up; errors are left for the real operation.
+        func warmUp() {
+            do throws(GPGError) { try initialiseEngine(setup, try GPGLibrary.functions()) } catch {}
+        }
+
+        /// The engine is already set up for it (a milter's later messages).
+        var isInitialised: Bool {
+            let setup = self.setup
+            return engineLock.withLock { () -> Bool in initialised == setup }
+        }
+    }
 }
 
 /// A GPGME data buffer.

@@ -5,6 +5,14 @@ import CGPGME
 public protocol StatementSigning {
     /// The clearsigned text, armored.
     func clearsign(_ text: [UInt8]) throws(GPGError) -> [UInt8]
+    /// Starts what signing will need (GnuPG's set-up) while the message is
+    /// still being read; signing works the same without it.
+    func prepare()
+}
+
+extension StatementSigning {
+    /// Nothing to start.
+    public func prepare() {}
 }
 
 /// Clearsigns with one secret key from a GnuPG home.
@@ -18,6 +26,9 @@ public struct GPGSigner: StatementSigning {
         self.setup = setup
         self.fingerprint = fingerprint
     }
+
+    /// GPGME's engine set-up, on a second thread (GPGContext.prepareInBackground).
+    public func prepare() { GPGContext.prepareInBackground(setup) }
 
     /// Signs first without naming a signer, so gpg takes its default key
     /// (gpg.conf's default-key, else the first usable secret key): in the

@@ -41,6 +41,7 @@ public struct MessageSigner {
     /// `envelope`: the envelope recipients, when known (re-injection): the
     /// statement then counts those not in To or Cc.
     public func prepare(_ source: MessageSource, now: Int, envelope: Envelope? = nil) throws(SignError) -> PreparedMessage {
+        signer.prepare()
         var scanner = MIMEScanner(visitor: SurveyAndHash(survey: SignSurvey(limits: limits)), limits: limits)
         do { try source.read { scanner.feed($0) } } catch { throw .input(error) }
         scanner.finish()
