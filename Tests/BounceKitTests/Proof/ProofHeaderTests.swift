@@ -67,7 +67,62 @@ struct ProofHeaderTests {
         ("no version", good.replacingOccurrences("v=2; ", ""), .unsupportedVersion),
         ("version 3", good.replacingOccurrences("v=2", "v=3"), .unsupportedVersion),
         ("only v and b", "Bounce-Signature: v=2; \(b)", .noSignature),
+        ("v not first", good.replacingOccurrences("v=2; t=1800000000;", "t=1800000000; v=2;"), .unsupportedVersion),
+        ("an empty field", "Bounce-Signature:", .unsupportedVersion),
+        ("a tag with no name", good.replacingOccurrences("n=00;", "n=00; =1;"), .unknownTag("")),
+        ("s before h", good.replacingOccurrences("n=00;", "n=00; s=\(d); h=from \(d);"), .misplacedTag("h")),
+        ("g twice", good.replacingOccurrences("l=1 \(d);", "g=1 \(d); g=1 \(d);"), .misplacedTag("g")),
+        (
+            "two packets in b=",
+            good.replacingOccurrences(b, "b=" + String(decoding: Base64.encode(TestKey.packet + TestKey.packet), as: UTF8.self)),
+            .signature(.packet("is not exactly one packet"))
+        ),
+        // Version 1 (still read for max-age after an upgrade).
+        ("v1: b twice", "Bounce-Signature: v=1; b=\(v1b); b=\(v1b)", .misplacedTag("b")),
+        ("v1: a twice", "Bounce-Signature: v=1; a=openpgp-clearsign; a=openpgp-clearsign; b=\(v1b)", .misplacedTag("a")),
+        ("v1: no b", "Bounce-Signature: v=1; a=openpgp-clearsign", .noSignature),
+        ("v1: an empty b", "Bounce-Signature: v=1; a=openpgp-clearsign; b=", .noSignature),
+        ("v1: another algorithm", "Bounce-Signature: v=1; a=rsa-sha256; b=\(v1b)", .unsupportedAlgorithm),
     ]
+
+    /// A version 1 b= value: base64 of some clearsigned text.
+    static let v1b = String(decoding: Base64.encode(Array("-----BEGIN PGP SIGNED MESSAGE-----\n".utf8)), as: UTF8.self)
+
+    /// The case's name. No default: a new case does not compile until named.
+    static func caseName(_ e: ProofHeader.ParseError) -> String {
+        switch e {
+        case .unsupportedVersion: return "unsupportedVersion"
+        case .noSignature: return "noSignature"
+        case .misplacedTag: return "misplacedTag"
+        case .unknownTag: return "unknownTag"
+        case .unsupportedAlgorithm: return "unsupportedAlgorithm"
+        case .signature: return "signature"
+        }
+    }
+
+    @Test("the rows reach every ParseError case, and the header they alter parses")
+    func everyCaseReached() throws {
+        let reached = Set(Self.errors.map { Self.caseName($0.2) })
+        let every: Set = ["unsupportedVersion", "noSignature", "misplacedTag", "unknownTag", "unsupportedAlgorithm", "signature"]
+        #expect(reached == every, "rows reach \(reached.sorted()), want \(every.sorted())")
+        _ = try ProofHeader.parse(Self.field(Self.good))
+    }
+
+    @Test("each error's words name the Bounce-Signature header, and the tag where there is one")
+    func errorWords() {
+        for (name, _, error) in Self.errors {
+            let text = error.description
+            #expect(text.hasPrefix("\(ProofNames.header) header"), "\(name): \"\(text)\" does not name the header")
+            if case .misplacedTag(let t) = error {
+                #expect(text.contains("tag \(t) "), "\(name): \"\(text)\" does not name \(t)")
+            }
+            if case .unknownTag(let t) = error { #expect(text.contains("tag \(t)"), "\(name): \"\(text)\" does not name \(t)") }
+            if case .signature(let e) = error {
+                #expect(text.hasSuffix(e.description), "\(name): \"\(text)\" does not say what is wrong with the signature")
+            }
+            #expect(!text.contains("ParseError") && !text.contains("(\""), "\(name): \"\(text)\" reads as code")
+        }
+    }
 
     @Test("each malformed header is its own ParseError")
     func errors() {

@@ -72,6 +72,18 @@ struct SignedStatementTests {
             .armor("has text after its signature block")
         ),
         ("a damaged signature", gnupg.replacingOccurrences("3gorhxcb", "3gor*xcb"), .armor("has a damaged signature")),
+        (
+            "the armor header and nothing after it", "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n",
+            .armor("has no blank line after its armor header")
+        ),
+        ("empty", "", .armor("does not start with -----BEGIN PGP SIGNED MESSAGE-----")),
+        (
+            "a signature block holding a marker packet",
+            gnupg.replacingOccurrences(
+                "iHUEARYIAB0WIQTiVwxWVqpMk3ch16p5SJqt8zM+xgUCaxCEfwAKCRB5SJqt8zM+\nxnSZAPkBqBCuzq2rVHKbQ0W64kZA8Zq90tO4liHi+nJ8s71nAwEA3z6cODCRywxu\n3gorhxcbMgCzVVDd4uOJ3bXq4BbERQA=\n=7mjZ",
+                "qANQR1A="),
+            .packet("is not a signature packet")
+        ),
     ]
 
     @Test("clearsigned text with anything but one statement and one signature block is an armor error")
@@ -137,7 +149,62 @@ struct SignedStatementTests {
             "subpacket lengths past the end", newFormat(tag: 2, [4, 1, 22, 8, 0xFF, 0xFF, 0, 0, 0, 0, 0, 0]),
             .packet("is cut short")
         ),
+        (
+            "no hash bits or MPIs after the subpackets", newFormat(tag: 2, [4, 1, 22, 8, 0, 0, 0, 0, 0, 0]),
+            .packet("is cut short")
+        ),
+        ("fewer than ten body bytes", newFormat(tag: 2, [4, 1, 22, 8, 0, 0, 0, 0]), .packet("is not a version 4 signature")),
+        // Every length form of RFC 4880 §4.2: the real packet's body under each.
+        ("old format, two-octet length", [0x89, 0, UInt8(body.count)] + body, nil),
+        ("old format, four-octet length", [0x8A, 0, 0, 0, UInt8(body.count)] + body, nil),
+        ("old format, indeterminate length", [0x8B] + body, .packet("is not a signature packet")),
+        ("old format, two-octet length cut", [0x89, 0], .packet("is not a signature packet")),
+        ("new format, five-octet length", [0xC2, 0xFF, 0, 0, 0, UInt8(body.count)] + body, nil),
+        ("new format, partial body length", [0xC2, 0xE0] + body, .packet("is not a signature packet")),
+        ("new format, two-octet length cut", [0xC2, 0xC0], .packet("is not a signature packet")),
+        ("new format, two-octet length longer than the packet", [0xC2, 0xC0, 0] + body, .packet("is not exactly one packet")),
     ]
+
+    /// Every reason an armor or packet error gives (SignedStatement.swift).
+    static let everyArmorReason: Set = [
+        "does not start with -----BEGIN PGP SIGNED MESSAGE-----", "has no blank line after its armor header",
+        "has no signature block", "has no blank line in its signature block", "has text after its signature block",
+        "has a damaged signature",
+    ]
+    static let everyPacketReason: Set = [
+        "is not a signature packet", "is not exactly one packet", "is not a version 4 signature",
+        "is not a signature over canonical text", "names an unknown public-key algorithm", "names an unsupported hash algorithm",
+        "is cut short",
+    ]
+
+    /// The case's name and reason. No default: a new case does not compile until named.
+    static func caseName(_ e: SignedStatement.ParseError) -> (String, String) {
+        switch e {
+        case .armor(let why): return ("armor", why)
+        case .packet(let why): return ("packet", why)
+        }
+    }
+
+    @Test("the rows reach every ParseError case with every reason it gives")
+    func everyReasonReached() {
+        let errors = Self.armorErrors.map(\.2) + Self.packetCases.compactMap(\.2)
+        let armor = Set(errors.map(Self.caseName).filter { $0.0 == "armor" }.map(\.1))
+        let packet = Set(errors.map(Self.caseName).filter { $0.0 == "packet" }.map(\.1))
+        #expect(armor == Self.everyArmorReason, "armor reasons reached: \(armor.sorted())")
+        #expect(packet == Self.everyPacketReason, "packet reasons reached: \(packet.sorted())")
+    }
+
+    @Test("each error's words say what is wrong with what, for an administrator")
+    func errorWords() {
+        let errors = Self.armorErrors.map { ($0.0, $0.2) } + Self.packetCases.compactMap { row in row.2.map { (row.0, $0) } }
+        for (name, error) in errors {
+            let text = error.description
+            let (kind, why) = Self.caseName(error)
+            let subject = kind == "armor" ? "clearsigned text " : "signature packet "
+            #expect(text == subject + why, "\(name): \"\(text)\", want \"\(subject + why)\"")
+            #expect(!why.isEmpty && why.first?.isLowercase == true, "\(name): reason \"\(why)\"")
+        }
+    }
 
     @Test("anything but one v4 text signature packet is refused before GnuPG sees it")
     func packets() {

@@ -79,7 +79,35 @@ struct StatementTests {
             .malformed("t")
         ),
         ("a line without a colon", head + "garbage\n" + leaf, .malformed("line")),
+        ("empty n", head.replacingOccurrences("n: 00", "n:") + leaf, .missing("n")),
+        ("empty id", head.replacingOccurrences("id: <a@b>", "id:") + leaf, .missing("id")),
+        ("a signed t", head.replacingOccurrences("t: 1800000000", "t: +1800000000") + leaf, .malformed("t")),
+        ("an h whose digest is not one", head + "h: from:to xyz\n" + leaf, .malformed("h")),
+        ("an h of three words", head + "h: from to \(digest)\n" + leaf, .malformed("h")),
+        ("an r of 13 digits", head + "r: 1234567890123\n" + leaf, .malformed("r")),
+        ("a length of 13 digits", head + "l: 1234567890123 \(digest)\n", .malformed("l")),
+        (
+            "more digests than the most checkpoints allow",
+            head + "l: 5 " + Array(repeating: digest, count: CanonicalContent.maxCheckpoints + 2).joined(separator: " ") + "\n",
+            .malformed("l")
+        ),
+        ("a g whose digest is not one", head + "g: 5 xyz\n", .malformed("g")),
+        ("a g with no digest", head + "g: 5\n", .malformed("g")),
+        // Version 1 (still read for max-age after an upgrade).
+        ("v1: no body-hash", v1.replacingOccurrences("body-hash: sha256:\(v1Hash)\n", ""), .missing("body-hash")),
+        ("v1: no timestamp", v1.replacingOccurrences("timestamp: 1800000000\n", ""), .missing("timestamp")),
+        ("v1: a timestamp that is no number", v1.replacingOccurrences("1800000000", "yesterday"), .malformed("timestamp")),
+        ("v1: no nonce", v1.replacingOccurrences("nonce: 00\n", ""), .missing("nonce")),
+        ("v1: no message-id", v1.replacingOccurrences("message-id: <a@b>\n", ""), .missing("message-id")),
+        ("v1: an empty canonicalization", v1.replacingOccurrences("mime-leaves/1", ""), .missing("canonicalization")),
+        ("v1: nonce twice", v1 + "nonce: 01\n", .duplicate("nonce")),
+        ("v1: an l line is one field like any other, twice a duplicate", v1 + "l: 1\nl: 2\n", .duplicate("l")),
     ]
+
+    static let v1Hash = String(repeating: "ab", count: 32)
+    static let v1 =
+        "bouncesign-statement: 1\ntimestamp: 1800000000\nnonce: 00\nmessage-id: <a@b>\ncanonicalization: mime-leaves/1\n"
+        + "body-hash: sha256:\(v1Hash)\n"
 
     @Test("each malformed statement is its own ParseError")
     func errors() {
@@ -90,6 +118,40 @@ struct StatementTests {
             } catch {
                 #expect(error == want, "\(name): got \(error), want \(want)")
             }
+        }
+    }
+
+    /// The case's name. No default: a new case does not compile until named.
+    static func caseName(_ e: Statement.ParseError) -> String {
+        switch e {
+        case .missing: return "missing"
+        case .duplicate: return "duplicate"
+        case .unsupportedVersion: return "unsupportedVersion"
+        case .malformed: return "malformed"
+        }
+    }
+
+    @Test("the rows reach every ParseError case, and the base texts they alter parse")
+    func everyCaseReached() throws {
+        let reached = Set(Self.errors.map { Self.caseName($0.2) })
+        let every: Set = ["missing", "duplicate", "unsupportedVersion", "malformed"]
+        #expect(reached == every, "rows reach \(reached.sorted()), want \(every.sorted())")
+        // A row must fail for its alteration, not because its base was already wrong.
+        _ = try Statement(parsing: Array((Self.head + Self.leaf).utf8))
+        _ = try Statement(parsing: Array(Self.v1.utf8))
+    }
+
+    @Test("each error's words name the statement and the field, for an administrator")
+    func errorWords() {
+        for (name, _, error) in Self.errors {
+            let text = error.description
+            let field: String
+            switch error {
+            case .missing(let f), .duplicate(let f), .malformed(let f), .unsupportedVersion(let f): field = f
+            }
+            #expect(text.hasPrefix("statement "), "\(name): \"\(text)\" does not say it is about the statement")
+            #expect(text.contains(field), "\(name): \"\(text)\" does not name \(field)")
+            #expect(!text.contains("ParseError") && !text.contains("(\""), "\(name): \"\(text)\" reads as code")
         }
     }
 
