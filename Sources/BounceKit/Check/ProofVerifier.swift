@@ -78,6 +78,9 @@ struct ProofVerifier {
             proof.isLegacy || Array(statement.text.utf8) == proof.signed.text
         else { return .fail(.statementMismatch) }
         guard proof.isLegacy == (statement.version == 1) else { return .fail(.statementMismatch) }
+        // A version 1 statement names its canonical form: one we do not know
+        // cannot be checked, whatever came back.
+        if let c = statement.legacyCanonicalization, c != CanonicalBody.name { return .fail(.unsupportedCanonicalization(c)) }
         if let r = checkMessageID(m, statement, findings: &findings) { return .fail(r) }
         let age = policy.now - statement.timestamp
         if age > policy.maxAge { return .fail(.stale(ageSeconds: age)) }

@@ -53,7 +53,7 @@ public enum FailReason: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidStatement(String)
     /// A statement part or the header differs from the text GnuPG verified, or carries it in the other version's form.
     case statementMismatch
-    /// A canonicalization this version does not know (not raised at present).
+    /// A version 1 statement names a canonicalization this version does not know.
     case unsupportedCanonicalization(String)
     case noMessageID
     case duplicateMessageID

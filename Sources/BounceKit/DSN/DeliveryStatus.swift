@@ -25,12 +25,14 @@ public struct RecipientStatus: Sendable, Equatable {
 
 /// Parses the per-recipient groups of a delivery-status body.
 enum DeliveryStatusParser {
+    /// The recipient groups, at most `limits.maxStatusGroups` of them (the
+    /// per-message group does not count). A line that is no field is
+    /// skipped, so it cannot hide the groups after it; every step moves on
+    /// by a line at least, so reading is linear in the body.
     static func recipients(_ body: ArraySlice<UInt8>, limits: Limits = .standard) -> [RecipientStatus] {
         var out: [RecipientStatus] = []
         var pos = body.startIndex
-        var guardCount = 0
-        while pos < body.endIndex, guardCount < limits.maxStatusGroups {
-            guardCount += 1
+        while pos < body.endIndex, out.count < limits.maxStatusGroups {
             // Skip blank lines between groups.
             while let line = body.line(at: pos), body.trimmed(line.content).isEmpty { pos = line.next }
             guard pos < body.endIndex else { break }
@@ -43,8 +45,13 @@ enum DeliveryStatusParser {
                 r.originalRecipient = afterType(h["Original-Recipient"] ?? "")
                 out.append(r)
             }
-            guard group.bodyStart > pos else { break }
-            pos = group.bodyStart
+            if group.bodyStart > pos {
+                pos = group.bodyStart
+            } else if let line = body.line(at: pos) {
+                pos = line.next  // not a field: step over it
+            } else {
+                break
+            }
         }
         return out
     }

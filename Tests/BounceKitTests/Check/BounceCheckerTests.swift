@@ -277,10 +277,7 @@ struct BounceCheckerTests {
             Row(
                 name: "a version 1 statement naming a canonicalization bouncecheck does not know",
                 input: bounce(version1(canonicalization: "mime-leaves/9")),
-                want: .fail(.unsupportedCanonicalization("mime-leaves/9")),
-                knownIssue:
-                    "ProofVerifier never reads Statement.legacyCanonicalization: a version 1 statement naming another canonicalization is judged by mime-leaves/1"
-            ),
+                want: .fail(.unsupportedCanonicalization("mime-leaves/9"))),
             Row(
                 name: "the Message-ID removed",
                 input: bounce(m.replacingFirst("Message-ID: <check-test@example.org>\n", with: "") ?? []),

@@ -156,13 +156,13 @@ struct DeliveryStatusTests {
             limits.maxStatusGroups = limit
             for (ends, bytes) in lfAndCRLF(Array(Self.recipients(limit + 5).utf8)) {
                 let got = DeliveryStatusParser.recipients(bytes[...], limits: limits).map(\.finalRecipient)
-                #expect(got.count <= limit, "limit \(limit) (\(ends)): read \(got.count) recipients")
+                #expect(got.count == limit, "limit \(limit) (\(ends)): read \(got.count) recipients")
                 let first = (0..<got.count).map { "r\($0 + 1)@example.net" }
                 #expect(got == first, "limit \(limit) (\(ends)): got \(got), want the first \(got.count) in order")
             }
         }
         let standard = DeliveryStatusParser.recipients(Array(Self.recipients(1_200).utf8)[...])
-        #expect(standard.count <= Limits.standard.maxStatusGroups && standard.count >= Limits.standard.maxStatusGroups - 1)
+        #expect(standard.count == Limits.standard.maxStatusGroups, "got \(standard.count) of 1,200 groups")
     }
 
     @Test(
@@ -171,13 +171,10 @@ struct DeliveryStatusTests {
     func groupLimitCountsRecipientGroups() {
         var limits = Limits()
         limits.maxStatusGroups = 3
-        // Known issue: the per-message group is counted as one of the
-        // limit's groups, so a limit of N reads N - 1 recipient groups
-        // (999 under the documented 1000).
-        withKnownIssue("DeliveryStatusParser counts the per-message group against maxStatusGroups") {
-            let got = DeliveryStatusParser.recipients(Array(Self.recipients(3).utf8)[...], limits: limits)
-            #expect(got.count == 3, "got \(got.map(\.finalRecipient)), want r1, r2, r3")
-        }
+        let got = DeliveryStatusParser.recipients(Array(Self.recipients(3).utf8)[...], limits: limits)
+        #expect(got.count == 3, "got \(got.map(\.finalRecipient)), want r1, r2, r3")
+        let over = DeliveryStatusParser.recipients(Array(Self.recipients(4).utf8)[...], limits: limits)
+        #expect(over.count == 3, "got \(over.count) groups under a limit of 3, want 3")
     }
 
     @Test("a line that is no field between groups does not hide the recipient groups after it")
@@ -189,12 +186,7 @@ struct DeliveryStatusTests {
         for (ends, bytes) in lfAndCRLF(Array(body.utf8)) {
             let got = DeliveryStatusParser.recipients(bytes[...]).map(\.finalRecipient)
             #expect(got.first == "bob@example.net", "\(ends): got \(got)")
-            // Known issue: HeaderParser ends a group at a line that is no
-            // field; the next group then starts at that line, ends before
-            // it, and the parser stops: every group after it is lost.
-            withKnownIssue("a line that is no field ends the whole delivery-status reading") {
-                #expect(got == ["bob@example.net", "carol@example.net"], "\(ends): got \(got)")
-            }
+            #expect(got == ["bob@example.net", "carol@example.net"], "\(ends): got \(got)")
         }
     }
 }
