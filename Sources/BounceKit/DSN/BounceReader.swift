@@ -140,6 +140,8 @@ struct BounceReader: MIMEScanVisitor {
     /// lines that are kept as text or tapped go one by one.
     mutating func bodyRun(_ run: UnsafeBufferPointer<UInt8>) {
         let top = open.count - 1
+        // Nothing reads these lines: text kept to its budget, no original.
+        if taps.isEmpty, open[top].capture == nil, open[top].original == nil { return }
         let asBlock =
             taps.isEmpty && (open[top].capture?.isIdentity ?? true) && (open[top].original?.decodesNothing ?? true)
             && !LineRun.hasCR(run)

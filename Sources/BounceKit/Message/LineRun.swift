@@ -10,23 +10,50 @@
 // scanner, a text leaf streaming to the hash), and any other splits it with
 // `LineSplitter.lines`, which hands out exactly the pieces the scanner would
 // have. A run never holds a line longer than `Limits.maxLine` (it is at most
-// that long), and it always ends just after an LF, so how a line ends never
-// depends on where the input was cut.
+// that long), and it always ends just after a line end that is known whole
+// (an LF, or a CR with something other than LF after it), so how a line ends
+// never depends on where the input was cut. The block paths take only runs
+// without CR; the rest split them.
 import Glibc
 
 /// Finding runs, and what a run holds.
 enum LineRun {
     /// The end of the run that starts at `start` (a line start) in `chunk`:
-    /// just after the last LF before `limit` and before any line that starts
-    /// with "--" (when `delimitersPossible`); nil when there is no such run.
+    /// just after the last whole line end before `limit` and before any line
+    /// that starts with "--" (when `delimitersPossible`); nil when there is
+    /// no such run.
+    /// `searched` is set to where the search stopped: no run starts before
+    /// it that this one did not find, so a caller that got nil steps over
+    /// the lines up to it before searching again (without that, text
+    /// without LF, lines ending in a bare CR, was searched to the end once
+    /// per line: quadratic). `examined` grows by the bytes looked at.
     static func end(
-        in chunk: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int, delimitersPossible: Bool
+        in chunk: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int, delimitersPossible: Bool,
+        searched: inout Int, examined: inout Int
     ) -> Int? {
+        searched = start
         guard let base = chunk.baseAddress, start < limit else { return nil }
         let stop = delimitersPossible ? firstDashLine(base, from: start, to: limit) : limit
-        var last = stop - 1  // the last LF before stop: back over one partial line at most
-        while last >= start, base[last] != ASCII.lf { last -= 1 }
+        searched = stop
+        // The last line end before stop: an LF, or a CR that is surely not
+        // the first half of a CRLF (not the chunk's last byte, no LF after it).
+        var last = stop - 1
+        while last >= start {
+            let b = base[last]
+            if b == ASCII.lf { break }
+            if b == ASCII.cr, last + 1 < chunk.count, base[last + 1] != ASCII.lf { break }
+            last -= 1
+        }
+        examined += (stop - start) + (stop - 1 - last)
         return last >= start ? last + 1 : nil
+    }
+
+    /// `end`, for callers that search once.
+    static func end(in chunk: UnsafeBufferPointer<UInt8>, from start: Int, limit: Int, delimitersPossible: Bool) -> Int? {
+        var searched = 0, examined = 0
+        return end(
+            in: chunk, from: start, limit: limit, delimitersPossible: delimitersPossible, searched: &searched,
+            examined: &examined)
     }
 
     /// The first line start in `start..<end` whose line begins with "--"

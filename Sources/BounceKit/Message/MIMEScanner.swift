@@ -74,7 +74,7 @@ protocol MIMEScanVisitor {
     /// answer, asked once per line start.
     static var takesRuns: Bool { get }
     /// Whole lines of the open leaf's body at once (LineRun.swift): none a
-    /// delimiter, none longer than a piece, the last ending in LF. By
+    /// delimiter, none longer than a piece, the last ending in a whole line end. By
     /// default each goes to `bodyLine`, as the scanner would have sent it.
     mutating func bodyRun(_ run: UnsafeBufferPointer<UInt8>)
 }
@@ -122,8 +122,11 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
         var s = splitter
         splitter = LineSplitter()
         var p = 0
+        // Where the last search for a run stopped without finding one: lines
+        // before it go one by one (LineRun.end).
+        var searched = 0
         while p < chunk.count {
-            if Visitor.takesRuns, s.atLineStart, !midLine, let end = runEnd(chunk, from: p) {
+            if Visitor.takesRuns, p >= searched, s.atLineStart, !midLine, let end = runEnd(chunk, from: p, searched: &searched) {
                 visitor.bodyRun(UnsafeBufferPointer(rebasing: chunk[p..<end]))
                 p = end
             } else {
@@ -133,13 +136,17 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
         splitter = s
     }
 
+    /// Bytes looked at searching for runs, for the tests (linear in the input).
+    private(set) var runSearchExamined = 0
+
     /// Where a run of body lines starting at `p` ends, if one does: only in
     /// a leaf's body, and before any line that could be a delimiter of an
     /// enclosing multipart (there is one when the leaf is not the message).
-    private func runEnd(_ chunk: UnsafeBufferPointer<UInt8>, from p: Int) -> Int? {
+    private mutating func runEnd(_ chunk: UnsafeBufferPointer<UInt8>, from p: Int, searched: inout Int) -> Int? {
         guard frames[frames.count - 1].phase == .leaf else { return nil }
         return LineRun.end(
-            in: chunk, from: p, limit: Swift.min(chunk.count, p + LineSplitter.maxLine), delimitersPossible: frames.count > 1)
+            in: chunk, from: p, limit: Swift.min(chunk.count, p + LineSplitter.maxLine), delimitersPossible: frames.count > 1,
+            searched: &searched, examined: &runSearchExamined)
     }
 
     /// Ends the message: the last unterminated line, then every open entity.

@@ -1,7 +1,8 @@
 // Runs of body lines (LineRun.swift): a visitor that takes them sees the
 // same lines, in the same order, as one fed line by line, whatever the
 // chunk size; a run never crosses a possible delimiter, never holds a line
-// longer than a piece, and always ends after an LF; the block paths of the
+// longer than a piece, and always ends after a whole line end; searching for
+// runs is linear in the input; the block paths of the
 // readers (plain text into the hash) agree with a byte-by-byte reading.
 import Testing
 
@@ -105,7 +106,7 @@ struct LineRunTests {
         #expect(s.visitor.runs > 0 && s.visitor.runs <= 4, "got \(s.visitor.runs) runs for 10,000 lines in one chunk, want 1 to 4")
     }
 
-    @Test("a run ends after an LF and before a line that starts with --; none when the line at the start does")
+    @Test("a run ends after a whole line end and before a line that starts with --; none when the line at the start does")
     func runEnds() {
         let cases: [(name: String, text: String, delimiters: Bool, want: Int?)] = [
             ("up to a -- line", "a\nb\n--x\nc\n", true, 4),
@@ -113,8 +114,11 @@ struct LineRunTests {
             ("a -- line at the start: no run", "--x\na\n", true, nil),
             ("a single dash line is kept in", "a\n- b\nc\n", true, 8),
             ("after the last LF only", "a\nb\npartial", true, 4),
-            ("a line after a bare CR starting with --", "a\nb\r--x\n", true, 2),
-            ("no LF at all", "partial", true, nil),
+            ("a line after a bare CR starting with --", "a\nb\r--x\n", true, 4),
+            ("no line end at all", "partial", true, nil),
+            ("bare CR line ends: after the last whole one", "a\rb\rc", true, 4),
+            ("a CR ending the chunk may be half a CRLF: not taken", "a\rb\r", true, 2),
+            ("CRLF taken whole", "a\r\nb", true, 3),
         ]
         for c in cases {
             let bytes = Array(c.text.utf8)
@@ -122,6 +126,38 @@ struct LineRunTests {
                 LineRun.end(in: $0, from: 0, limit: $0.count, delimitersPossible: c.delimiters)
             }
             #expect(got == c.want, "\(c.name): got \(got.map(String.init) ?? "nil"), want \(c.want.map(String.init) ?? "nil")")
+        }
+    }
+
+    @Test("searching for runs is linear in the input, whatever the line ends (bare CR lines were quadratic)")
+    func runSearchIsLinear() {
+        let line = "Line of the body: the quick brown fox jumps over the lazy dog"
+        func body(_ n: Int, _ end: String, lfEvery: Int) -> String {
+            (0..<n).map { line + ($0 % lfEvery == 0 ? "\n" : end) }.joined()
+        }
+        let bodies: [(name: String, make: (Int) -> String)] = [
+            ("bare CR lines", { body($0, "\r", lfEvery: Int.max) }),
+            ("LF lines", { body($0, "\n", lfEvery: 1) }),
+            ("an LF now and then among bare CR lines", { body($0, "\r", lfEvery: 500) }),
+            ("-- lines among bare CR lines", { (0..<$0).map { $0 % 97 == 0 ? "--x\r" : line + "\r" }.joined() }),
+        ]
+        for (name, make) in bodies {
+            for wrapped in [false, true] {
+                var examined: [Int] = []
+                for n in [2_000, 8_000] {
+                    let text =
+                        wrapped
+                        ? "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n" + make(n) + "\n--b--\n"
+                        : "Subject: s\n\n" + make(n)
+                    let bytes = Array(text.utf8)
+                    let s = scanInChunks(bytes, RunRecorder(), size: 1 << 18)
+                    examined.append(s.runSearchExamined)
+                    #expect(
+                        s.runSearchExamined <= 3 * bytes.count,
+                        "\(name)\(wrapped ? " in a part" : ""): \(s.runSearchExamined) bytes examined for \(bytes.count)")
+                }
+                #expect(examined[1] <= 5 * max(examined[0], 1), "\(name): \(examined[0]) then \(examined[1]) for 4x the input")
+            }
         }
     }
 
