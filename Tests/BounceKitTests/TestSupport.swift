@@ -95,36 +95,36 @@ enum TestMail {
         try MessageSigner(signer: StubSigner(), hostname: "test.example.org").sign(Array(message.utf8), now: TestKey.now).bytes
     }
 
+    /// A Postfix-like DSN's explanation and delivery-status parts, its
+    /// delimiter "--bounce-9f3a" open for the next part.
+    static let report = """
+        Return-Path: <>
+        From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
+        To: alice@example.org
+        Subject: Undelivered Mail Returned to Sender
+        MIME-Version: 1.0
+        Content-Type: multipart/report; report-type=delivery-status; boundary="bounce-9f3a"
+
+        --bounce-9f3a
+        Content-Type: text/plain
+
+        Your message could not be delivered.
+
+        --bounce-9f3a
+        Content-Type: message/delivery-status
+
+        Reporting-MTA: dns; mx.example.net
+
+        Final-Recipient: rfc822; bob@example.net
+        Action: failed
+        Status: 5.1.1
+
+
+        """
+
     /// A multipart/report bounce returning `original` in a part of `type`.
     static func bounce(returning original: [UInt8], as type: String = "message/rfc822") -> [UInt8] {
-        Array(
-            """
-            Return-Path: <>
-            From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
-            To: alice@example.org
-            Subject: Undelivered Mail Returned to Sender
-            MIME-Version: 1.0
-            Content-Type: multipart/report; report-type=delivery-status; boundary="bounce-9f3a"
-
-            --bounce-9f3a
-            Content-Type: text/plain
-
-            Your message could not be delivered.
-
-            --bounce-9f3a
-            Content-Type: message/delivery-status
-
-            Reporting-MTA: dns; mx.example.net
-
-            Final-Recipient: rfc822; bob@example.net
-            Action: failed
-            Status: 5.1.1
-
-            --bounce-9f3a
-            Content-Type: \(type)
-
-
-            """.utf8) + original + Array("\n--bounce-9f3a--\n".utf8)
+        Array((report + "--bounce-9f3a\nContent-Type: \(type)\n\n\n").utf8) + original + Array("\n--bounce-9f3a--\n".utf8)
     }
 
     /// The verdict bouncecheck gives `bounce` with the stub verifier.
@@ -139,4 +139,17 @@ extension Array where Element == UInt8 {
         guard let i = firstIndex(of: Array(a.utf8), from: 0) else { return nil }
         return Array(self[..<i]) + Array(b.utf8) + Array(self[(i + a.utf8.count)...])
     }
+}
+
+/// Feeds `bytes` to a scanner in chunks of `size` bytes.
+func scanInChunks<V: MIMEScanVisitor>(_ bytes: [UInt8], _ visitor: V, size: Int) -> MIMEScanner<V> {
+    var scanner = MIMEScanner(visitor: visitor)
+    var i = 0
+    while i < bytes.count {
+        let end = min(i + size, bytes.count)
+        bytes[i..<end].withUnsafeBufferPointer { scanner.feed($0) }
+        i = end
+    }
+    scanner.finish()
+    return scanner
 }

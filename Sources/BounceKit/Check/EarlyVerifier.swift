@@ -58,22 +58,16 @@ final class EarlyVerifier: ClearsignVerifying, @unchecked Sendable {
 
         static func start(_ bytes: [UInt8], _ verifier: any ClearsignVerifying) -> Early? {
             let e = Early(bytes, verifier)
-            let retained = Unmanaged.passRetained(e)
-            let created = pthread_create(
-                &e.thread, nil,
-                { context in
-                    // The context is the Early retained for this thread.
-                    let e = Unmanaged<Early>.fromOpaque(context!).takeRetainedValue()
-                    do throws(GPGError) { e.answer = .success(try e.verifier.verify(clearsigned: e.bytes)) } catch {
-                        e.answer = .failure(error)
-                    }
-                    return nil
-                }, retained.toOpaque())
-            guard created == 0 else {
-                retained.release()
-                return nil
-            }
+            guard let thread = PosixThread.start({ e.run() }) else { return nil }
+            e.thread = thread
             return e
+        }
+
+        /// On the thread: ask GnuPG.
+        private func run() {
+            do throws(GPGError) { answer = .success(try verifier.verify(clearsigned: bytes)) } catch {
+                answer = .failure(error)
+            }
         }
 
         /// The answer, once the thread is done.

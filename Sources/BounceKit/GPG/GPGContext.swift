@@ -85,38 +85,16 @@ final class GPGContext {
     /// left for the real operation to meet and report. GNUPGHOME is set here,
     /// before the thread starts.
     static func prepareInBackground(_ setup: GPGSetup) {
-        let box = Unmanaged.passRetained(SetupBox(setup))
-        guard !box.takeUnretainedValue().isInitialised else {
-            box.release()
-            return
-        }
+        guard !isInitialised(setup) else { return }
         setenv("GNUPGHOME", setup.homedir, 1)
-        var thread = pthread_t()
-        let created = pthread_create(
-            &thread, nil,
-            { context in
-                // The context is the box retained for this thread.
-                Unmanaged<SetupBox>.fromOpaque(context!).takeRetainedValue().warmUp()
-                return nil
-            }, box.toOpaque())
-        if created == 0 { pthread_detach(thread) } else { box.release() }
-    }
-
-    /// A set-up handed to a thread.
-    private final class SetupBox {
-        let setup: GPGSetup
-        init(_ setup: GPGSetup) { self.setup = setup }
-
-        /// Sets the engine up; errors are left for the real operation.
-        func warmUp() {
+        PosixThread.detached {
             do throws(GPGError) { try initialiseEngine(setup, try GPGLibrary.functions()) } catch {}
         }
+    }
 
-        /// The engine is already set up for it (a milter's later messages).
-        var isInitialised: Bool {
-            let setup = self.setup
-            return engineLock.withLock { () -> Bool in initialised == setup }
-        }
+    /// The engine is already set up for `setup` (a milter's later messages).
+    private static func isInitialised(_ setup: GPGSetup) -> Bool {
+        engineLock.withLock { () -> Bool in initialised == setup }
     }
 }
 

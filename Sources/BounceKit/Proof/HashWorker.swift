@@ -37,20 +37,8 @@ final class HashWorker: @unchecked Sendable {
         pthread_cond_init(arrived, nil)
         pthread_cond_init(progressed, nil)
         queue.reserveCapacity(Self.depth)
-        var thread = pthread_t()
-        let me = Unmanaged.passRetained(self)
-        let created = pthread_create(
-            &thread, nil,
-            { context in
-                // The context is the worker retained above: it lives as long as the process.
-                Unmanaged<HashWorker>.fromOpaque(context!).takeUnretainedValue().run()
-                return nil
-            }, me.toOpaque())
-        guard created == 0 else {
-            me.release()
-            return nil
-        }
-        pthread_detach(thread)
+        // The thread keeps the worker: it lives as long as the process.
+        guard PosixThread.detached({ [self] in run() }) else { return nil }
     }
 
     /// Hands in `job`; returns its ticket, for `wait(for:)`. Waits while

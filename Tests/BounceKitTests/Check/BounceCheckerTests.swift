@@ -105,32 +105,7 @@ struct BounceCheckerTests {
     }
 
     /// A DSN that reports a failure and returns nothing.
-    static let bounceWithoutOriginal = Array(
-        """
-        Return-Path: <>
-        From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
-        To: alice@example.org
-        Subject: Undelivered Mail Returned to Sender
-        MIME-Version: 1.0
-        Content-Type: multipart/report; report-type=delivery-status; boundary="bounce-9f3a"
-
-        --bounce-9f3a
-        Content-Type: text/plain
-
-        Your message could not be delivered.
-
-        --bounce-9f3a
-        Content-Type: message/delivery-status
-
-        Reporting-MTA: dns; mx.example.net
-
-        Final-Recipient: rfc822; bob@example.net
-        Action: failed
-        Status: 5.1.1
-
-        --bounce-9f3a--
-
-        """.utf8)
+    static let bounceWithoutOriginal = Array((TestMail.report + "--bounce-9f3a--\n").utf8)
 
     /// A message as bouncesign version 1 signed it (Tests/EndToEndTests/
     /// LegacyProofTests.swift), with the stub's signature packet.

@@ -27,19 +27,6 @@ struct RunRecorder: MIMEScanVisitor {
     mutating func end(_ entity: ScannedEntity, cutByDelimiter: Bool) { lines.end(entity, cutByDelimiter: cutByDelimiter) }
 }
 
-/// Feeds `bytes` to a scanner in chunks of `size` bytes.
-func scanInChunks<V: MIMEScanVisitor>(_ bytes: [UInt8], _ visitor: V, size: Int) -> MIMEScanner<V> {
-    var scanner = MIMEScanner(visitor: visitor)
-    var i = 0
-    while i < bytes.count {
-        let end = min(i + size, bytes.count)
-        bytes[i..<end].withUnsafeBufferPointer { scanner.feed($0) }
-        i = end
-    }
-    scanner.finish()
-    return scanner
-}
-
 @Suite("Line runs")
 struct LineRunTests {
     /// Bodies with what ends or bends a run: "--" lines that are and are not

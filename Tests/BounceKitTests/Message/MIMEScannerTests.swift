@@ -81,15 +81,7 @@ struct MIMEScannerTests {
     func chunkSizesDoNotMatter() {
         for (name, bytes) in lineEndings(Self.multipart) {
             for size in [1, 2, 3, 7, 64] {
-                var scanner = MIMEScanner(visitor: EventRecorder())
-                var i = 0
-                while i < bytes.count {
-                    let end = min(i + size, bytes.count)
-                    bytes[i..<end].withUnsafeBufferPointer { scanner.feed($0) }
-                    i = end
-                }
-                scanner.finish()
-                let got = scanner.visitor.events
+                let got = scanInChunks(bytes, EventRecorder(), size: size).visitor.events
                 #expect(got == Self.multipartEvents, "\(name) in \(size)-byte chunks: got \(got), want \(Self.multipartEvents)")
             }
         }

@@ -33,15 +33,7 @@ struct StreamingHashTests {
     }
 
     static func scan<V: MIMEScanVisitor>(chunks bytes: [UInt8], size: Int, _ visitor: V) -> V {
-        var scanner = MIMEScanner(visitor: visitor)
-        var i = 0
-        while i < bytes.count {
-            let end = min(i + size, bytes.count)
-            bytes[i..<end].withUnsafeBufferPointer { scanner.feed($0) }
-            i = end
-        }
-        scanner.finish()
-        return scanner.visitor
+        scanInChunks(bytes, visitor, size: size).visitor
     }
 
     @Test("the streaming v1 hash equals the whole-body reference on every corpus message and original (fuzz-005)")
