@@ -9,7 +9,8 @@
 //    is the genuine one. A pass never claims a recipient binding the
 //    statement does not hold. No input yields temperror.
 // 2. Differential: the same bytes fed in other chunk sizes get the same
-//    verdict (checked on one input in FUZZ_CHUNK_SAMPLE, chosen by a hash of
+//    verdict, and so do they read line by line without runs of lines
+//    (checked on one input in FUZZ_CHUNK_SAMPLE, chosen by a hash of
 //    the input, and on every genuine bounce at start-up); bouncesign's output shows a reader the same header fields and
 //    the same decoded leaves as its input (or bouncesign refused); and that
 //    output, bounced whole, passes with its body verified.
@@ -105,6 +106,15 @@ func checkerOracles(_ input: [UInt8], always: Bool = false) {
         fuzzFail(
             "read in \(chunk)-byte chunks the verdict is \(streamed.verdict.keyword) (\(streamed.verdict.reason)),"
                 + " in one piece \(result.verdict.keyword) (\(result.verdict.reason))")
+    }
+    // The same chunks read line by line, without runs (LineRun.swift).
+    LineRun.enabled = false
+    let lineByLine = streamedCheck(input, chunk: chunk)
+    LineRun.enabled = true
+    if lineByLine.verdict != result.verdict || lineByLine.report.recipients != result.report.recipients {
+        fuzzFail(
+            "read line by line the verdict is \(lineByLine.verdict.keyword) (\(lineByLine.verdict.reason)),"
+                + " with runs \(result.verdict.keyword) (\(result.verdict.reason))")
     }
 }
 

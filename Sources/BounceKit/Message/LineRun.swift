@@ -18,6 +18,11 @@ import Glibc
 
 /// Finding runs, and what a run holds.
 enum LineRun {
+    /// False: every line goes one by one, as before runs existed. Only the
+    /// fuzz target's differential oracle turns runs off, to hold both
+    /// readings to the same verdict.
+    nonisolated(unsafe) static var enabled = true
+
     /// The end of the run that starts at `start` (a line start) in `chunk`:
     /// just after the last whole line end before `limit` and before any line
     /// that starts with "--" (when `delimitersPossible`); nil when there is
