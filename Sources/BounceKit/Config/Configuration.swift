@@ -121,18 +121,28 @@ public struct Configuration: Sendable, Equatable {
         while let line = text.line(at: pos) {
             pos = line.next
             lineNumber += 1
-            var content = String(mailBytes: text[line.content])
-            if let hash = content.firstIndex(of: "#") { content = String(content[..<hash]) }
-            let words = content.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" || $0 == "=" })
-            guard let name = words.first else { continue }
-            let value = words.count > 1 ? String(words[1]).trimmingWhitespace.trimmingLeadingEquals : ""
+            guard let (name, value) = setting(in: text, line.content) else { continue }
             do {
-                try config.set(String(name), value)
+                try config.set(name, value)
             } catch {
                 throw Error(description: "\(path), line \(lineNumber): \(error.description)")
             }
         }
         return config
+    }
+
+    /// The name and value on one line of a settings file, or nil when it
+    /// holds none: a "#" starts a comment, the name is the first word, and
+    /// the value is the rest, without the blanks or "=" before it and the
+    /// blanks after it. Bytes, not Characters: this runs at every start.
+    static func setting(in text: [UInt8], _ line: Range<Int>) -> (name: String, value: String)? {
+        let end = text[line].firstIndex(of: UInt8(ascii: "#")) ?? line.upperBound
+        let isSeparator = { (b: UInt8) in ASCII.isWhitespace(b) || b == ASCII.equals }
+        guard let nameStart = text[line.lowerBound..<end].firstIndex(where: { !isSeparator($0) }) else { return nil }
+        let nameEnd = text[nameStart..<end].firstIndex(where: isSeparator) ?? end
+        let valueStart = text[nameEnd..<end].firstIndex(where: { !isSeparator($0) }) ?? end
+        let value = text.trimmed(valueStart..<end)
+        return (String(mailBytes: text[nameStart..<nameEnd]), String(mailBytes: text[value]))
     }
 
     /// Sets one setting by its config-file name.
@@ -246,14 +256,6 @@ enum ByteSize {
             }
         guard let n = Int(digits), n >= 0, n <= (1 << 40) / unit else { return nil }
         return n * unit
-    }
-}
-
-extension String {
-    fileprivate var trimmingLeadingEquals: String {
-        var s = Substring(self)
-        while s.first == "=" || s.first == " " || s.first == "\t" { s = s.dropFirst() }
-        return String(s)
     }
 }
 

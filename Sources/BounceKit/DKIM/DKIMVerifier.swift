@@ -5,8 +5,10 @@
 // they stream past, and at the end reports each signature as plain values.
 // OpenDKIMVerifier is the real one.
 
-/// Starts DKIM verifications of returned originals.
-public protocol DKIMVerifying: Sendable {
+/// Starts DKIM verifications of returned originals. Class-bound: every
+/// check holds one, and an optional class reference is copied without the
+/// runtime building existential metadata at start-up.
+public protocol DKIMVerifying: AnyObject, Sendable {
     /// The domains whose signatures count (dkim-domain), lower case.
     var domains: [String] { get }
     /// A new verification of one message, or why none can be made.

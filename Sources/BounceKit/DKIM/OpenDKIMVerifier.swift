@@ -12,7 +12,7 @@ import CDKIM
 import Glibc
 
 /// Verifies with libopendkim.
-struct OpenDKIMVerifier: DKIMVerifying {
+final class OpenDKIMVerifier: DKIMVerifying {
     let domains: [String]
     /// The dkim-keys file; nil: DNS.
     let keyFile: String?

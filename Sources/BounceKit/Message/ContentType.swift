@@ -11,7 +11,7 @@ public struct ContentType: Sendable, Equatable {
     /// Lower-case subtype, e.g. "report".
     public var subtype: String
     /// Parameters by lower-case name.
-    public var parameters: [String: String]
+    public var parameters: MediaParameters
 
     /// "type/subtype", lower case.
     public var mediaType: String { "\(type)/\(subtype)" }
@@ -19,12 +19,12 @@ public struct ContentType: Sendable, Equatable {
     public var isMultipart: Bool { type == "multipart" }
 
     /// text/plain, the default for a part without Content-Type (RFC 2045 §5.2).
-    public static let textPlain = ContentType(type: "text", subtype: "plain", parameters: [:])
+    public static let textPlain = ContentType(type: "text", subtype: "plain", parameters: MediaParameters())
     /// The default inside multipart/digest (RFC 2046 §5.1.5).
-    public static let messageRFC822 = ContentType(type: "message", subtype: "rfc822", parameters: [:])
+    public static let messageRFC822 = ContentType(type: "message", subtype: "rfc822", parameters: MediaParameters())
 
     /// A content type from its parts, as given (callers pass lower case).
-    public init(type: String, subtype: String, parameters: [String: String]) {
+    public init(type: String, subtype: String, parameters: MediaParameters) {
         self.type = type
         self.subtype = subtype
         self.parameters = parameters
@@ -39,15 +39,5 @@ public struct ContentType: Sendable, Equatable {
         type = String(parts[0]).asciiLowercased
         subtype = String(parts[1]).asciiLowercased
         parameters = scanner.parameters()
-    }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        let scalars = unicodeScalars
-        guard let lo = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let hi = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return String(scalars[lo...hi])
     }
 }

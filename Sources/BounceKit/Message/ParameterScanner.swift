@@ -20,8 +20,8 @@ struct ParameterScanner {
     }
 
     /// The `name=value` pairs that follow.
-    mutating func parameters() -> [String: String] {
-        var result: [String: String] = [:]
+    mutating func parameters() -> MediaParameters {
+        var result = MediaParameters()
         while pos < bytes.count {
             pos += 1  // the ';'
             skipSpace()
@@ -35,7 +35,7 @@ struct ParameterScanner {
             skipSpace()
             let value = pos < bytes.count && bytes[pos] == ASCII.quote ? quoted() : bare()
             let key = String(mailBytes: name)
-            if !key.isEmpty, result[key] == nil { result[key] = value }
+            if !key.isEmpty { result.add(key, value) }
         }
         return result
     }

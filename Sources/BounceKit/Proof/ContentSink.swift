@@ -20,7 +20,10 @@ final class ContentSink: HashSink {
 
     func update(_ buffer: UnsafeRawBufferPointer) {
         count += buffer.count
-        if let worker = HashWorker.shared, buffer.count >= Self.handOver || (ticket > 0 && !worker.isDone(ticket)) {
+        // Asks for the worker only when it may be used: the first call starts
+        // its thread, which a small message (most bounces) never needs.
+        let large = buffer.count >= Self.handOver
+        if large || ticket > 0, let worker = HashWorker.shared, large || !worker.isDone(ticket) {
             let block = [UInt8](unsafeUninitializedCapacity: buffer.count) { out, n in
                 UnsafeMutableRawBufferPointer(out).copyMemory(from: buffer)
                 n = buffer.count

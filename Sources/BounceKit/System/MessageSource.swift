@@ -138,12 +138,16 @@ public final class MessageSource {
         _ fd: Int32, from start: off_t, length: off_t?, _ body: (UnsafeBufferPointer<UInt8>) -> Void
     ) throws(FileIO.Failure) -> off_t {
         // Not zeroed first: read fills what is used (a zeroed 256 KiB was a
-        // tenth of an ordinary message's time).
-        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize)
+        // tenth of an ordinary message's time). No larger than the message
+        // and one more byte (that read finds the end): a buffer of 256 KiB
+        // is mapped in and out by malloc, two system calls at every start.
+        let size = length ?? Self.size(of: fd).map { $0 - start } ?? off_t(chunkSize)
+        let capacity = Int(Swift.max(1, Swift.min(off_t(chunkSize), size + 1)))
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
         var done: off_t = 0
         while length.map({ done < $0 }) ?? true {
-            let want = length.map { Swift.min(off_t(chunkSize), $0 - done) } ?? off_t(chunkSize)
+            let want = length.map { Swift.min(off_t(capacity), $0 - done) } ?? off_t(capacity)
             var n = 0
             repeat {
                 n = pread(fd, buffer.baseAddress, Int(want), start + done)
@@ -158,6 +162,12 @@ public final class MessageSource {
             body(UnsafeBufferPointer(rebasing: buffer[0..<n]))
         }
         return done
+    }
+
+    /// The size of the file open on `fd`, or nil.
+    private static func size(of fd: Int32) -> off_t? {
+        var st = stat()
+        return fstat(fd, &st) == 0 ? st.st_size : nil
     }
 
     /// F_SETPIPE_SZ (Linux; glibc's macro is not visible to Swift).
