@@ -68,7 +68,9 @@ enum Callbacks {
         }
         let session = MilterSession(service: { services.current })
         var text = [CChar](repeating: 0, count: 64)
-        let ip = bouncesign_milter_address(address, &text, 64) != 0 ? String(cString: text) : nil
+        let ip =
+            bouncesign_milter_address(address, &text, 64) != 0
+            ? String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
         session.connect(address: ip, daemonName: macro(ctx, "{daemon_name}"))
         smfi_setpriv(ctx, Unmanaged.passRetained(SessionBox(session)).toOpaque())
         return SMFIS_CONTINUE

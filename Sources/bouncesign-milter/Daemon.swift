@@ -20,7 +20,7 @@ struct Daemon {
         // swift-format-ignore: NeverForceUnwrap
         let socket = MilterSocket(settings.socket)!  // Configuration.set checked it
         services = ServiceHolder(MilterService.live(settings, hostname: Host.name))
-        var desc = Callbacks.description()
+        let desc = Callbacks.description()
         guard smfi_register(desc) == MI_SUCCESS else { return fail("bouncesign-milter: smfi_register failed", 70) }
         _ = desc
         var spec = Array(socket.spec.utf8CString)

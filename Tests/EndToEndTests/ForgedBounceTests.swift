@@ -321,9 +321,11 @@ struct ForgedBounceTests {
                     wrong.append("\(name): got \(got), want \(want)")
                     continue
                 }
-                let status = try bouncecheck(["-c", row.config], input: bytes).status
+                let checked = try bouncecheck(["-c", row.config], input: bytes)
                 let wantStatus: Int32 = row.verdict == "pass" ? 0 : 1
-                if status != wantStatus { wrong.append("\(name): got exit \(status), want \(wantStatus) (\(want))") }
+                if checked.status != wantStatus {
+                    wrong.append("\(name): got exit \(checked.status) (\(checked.stderr.prefix(300))), want \(wantStatus) (\(want))")
+                }
             }
         }
         return (tried, wrong)
