@@ -70,6 +70,19 @@ enum BounceClassifier {
         return (.notBounce, "ordinary message", [])
     }
 
+    /// Whether the text of a message of one text part can matter: only if
+    /// its header lets `recognise` find it anything but ordinary. For such
+    /// a message `recognise` asks these questions and no others (a
+    /// report-type, a complaint, an MTA as sender, a virus notice, a
+    /// challenge, an auto-reply); the text is read only after one says yes
+    /// (a delay's phrases, a message pasted in). BounceReader keeps the
+    /// text of other such messages not at all: an ordinary message costs
+    /// no copy of its first megabyte.
+    static func textMayMatter(header h: Header, type: ContentType) -> Bool {
+        type.parameters["report-type"] != nil || BounceSignals.isComplaint(h) || BounceSignals.mayBeFromMTA(h)
+            || BounceSignals.isVirusNotice(h) || BounceSignals.isChallenge(h) || BounceSignals.isAutoReply(h)
+    }
+
     /// failure if any recipient failed (or none is listed), else delay, else delivered.
     static func kind(of recipients: [RecipientStatus]) -> MessageKind {
         let actions = Set(recipients.map(\.action))

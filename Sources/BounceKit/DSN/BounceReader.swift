@@ -111,7 +111,10 @@ struct BounceReader: MIMEScanVisitor {
         var o = Open(entity: entity)
         let type = e.contentType.mediaType
         if !e.isMultipart && (e.contentType.type == "text" || type.hasSuffix("delivery-status") || e.ordinal == 0) {
-            o.capture = BodyDecoder(e.encoding)
+            let ordinaryText =
+                e.ordinal == 0 && e.contentType.type == "text"
+                && !BounceClassifier.textMayMatter(header: e.header, type: e.contentType)
+            if !ordinaryText { o.capture = BodyDecoder(e.encoding) }
         }
         if e.isMultipart { o.capture = BodyDecoder(.sevenBit) }  // the preamble, if no part comes
         if originals < limits.maxOriginals, !e.isMultipart,

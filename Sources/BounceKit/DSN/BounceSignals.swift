@@ -47,11 +47,18 @@ enum BounceSignals {
     /// could be filed away.
     static func looksLikeBounce(_ h: Header, returnsMessage: () -> Bool) -> Bool {
         if h.first("X-Failed-Recipients") != nil { return true }
-        let from = lowerHeader(h, "From"), subject = lowerHeader(h, "Subject")
-        let returnPath = lowerHeader(h, "Return-Path").filter { $0 != " " }
-        guard bounceSenders.contains(where: from.containsText) || returnPath == "<>" else { return false }
+        guard mayBeFromMTA(h) else { return false }
+        let subject = lowerHeader(h, "Subject")
         let subjectSays = [failureSubjects, delayPhrases, virusSubjects].contains { $0.contains(where: subject.containsText) }
         return subjectSays || returnsMessage()
+    }
+
+    /// The first test of `looksLikeBounce`: the header lists failed
+    /// recipients, or names a mailer daemon or a null sender.
+    static func mayBeFromMTA(_ h: Header) -> Bool {
+        if h.first("X-Failed-Recipients") != nil { return true }
+        let returnPath = lowerHeader(h, "Return-Path").filter { $0 != " " }
+        return bounceSenders.contains(where: lowerHeader(h, "From").containsText) || returnPath == "<>"
     }
 
     /// Complaint notices that are not in ARF format.

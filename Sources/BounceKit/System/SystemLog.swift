@@ -24,8 +24,13 @@ public enum SystemLog {
         case .warning: priority = LOG_WARNING
         case .error: priority = LOG_ERR
         }
-        // Control characters from mail never reach the log line.
-        let clean = String(message.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
-        clean.withCString { bouncesign_syslog(priority, $0) }
+        clean(message).withCString { bouncesign_syslog(priority, $0) }
+    }
+
+    /// `message` with control characters (from mail) made spaces. They are
+    /// ASCII, so bytes: no UTF-8 sequence holds one, and Characters would
+    /// have the runtime set up grapheme breaking at every start.
+    static func clean(_ message: String) -> String {
+        String(decoding: message.utf8.map { $0 < 0x20 || $0 == 0x7F ? ASCII.space : $0 }, as: UTF8.self)
     }
 }

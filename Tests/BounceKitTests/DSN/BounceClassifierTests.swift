@@ -47,6 +47,43 @@ struct BounceClassifierTests {
     }
 }
 
+extension BounceClassifierTests {
+    /// One returned message, pasted into a single-part text body.
+    static let pasted = "The original message follows.\n\nFrom: alice@example.org\nTo: bob@example.net\nSubject: Our talk\nMessage-ID: <talk.1@example.org>\n\nSee you at ten.\n"
+
+    /// Headers for which each of `textMayMatter`'s questions, alone, says yes.
+    static let textHeaders: [(String, String)] = [
+        ("report-type parameter", "From: bob@example.net\nContent-Type: text/plain; report-type=feedback-report\n"),
+        ("complaint subject", "From: abuse@example.net\nSubject: Complaint about message from example.org\n"),
+        ("mailer daemon as sender", "From: MAILER-DAEMON@mx.example.net\nSubject: Hello\n"),
+        ("null Return-Path", "From: someone@example.net\nReturn-Path: <>\nSubject: Hello\n"),
+        ("X-Failed-Recipients", "From: someone@example.net\nX-Failed-Recipients: bob@example.net\nSubject: Hello\n"),
+        ("virus subject", "From: scanner@example.net\nAuto-Submitted: auto-generated\nSubject: Virus found in your message\n"),
+        ("challenge", "From: bob@example.net\nX-Challenge: yes\nSubject: Hello\n"),
+        ("auto-reply", "From: bob@example.net\nAuto-Submitted: auto-replied\nSubject: Re: Our talk\n"),
+    ]
+
+    @Test("a text message's body is read when its header may make it a report, and not kept when it is ordinary")
+    func textKeptOnlyWhenItMayMatter() {
+        for (name, header) in Self.textHeaders {
+            for (ends, bytes) in lfAndCRLF(Array((header + "\n" + Self.pasted).utf8)) {
+                let outline = BounceOutline.read(bytes[...])
+                let report = BounceClassifier.classify(outline)
+                #expect(report.kind != .notBounce, "\(name) (\(ends)): taken for an ordinary message")
+                #expect(
+                    report.original?.message.header["Message-ID"] == "<talk.1@example.org>",
+                    "\(name) (\(ends)): the message pasted into the body was not found")
+            }
+        }
+        let ordinary = "From: carol@example.net\nSubject: Forwarded as text\n\n" + Self.pasted
+        for (ends, bytes) in lfAndCRLF(Array(ordinary.utf8)) {
+            let outline = BounceOutline.read(bytes[...])
+            #expect(BounceClassifier.classify(outline).kind == .notBounce, "ordinary (\(ends))")
+            #expect(outline.root.text.isEmpty, "ordinary (\(ends)): its text was kept")
+        }
+    }
+}
+
 @Suite("Bounce reader")
 struct BounceReaderTests {
     @Test("a returned message/rfc822 original is read from its decoded body, whatever its transfer encoding")
