@@ -123,37 +123,49 @@ struct Forge {
     }
 }
 
-/// Keys that once were good: one expired, one revoked, both in the trust list.
+/// Keys that once were good: one expired, one revoked, both in the trust
+/// list. They live in a GnuPG home of their own, with a copy of the trusted
+/// public key: making them writes the keyring, and in the shared home that
+/// raced with the tests verifying against it (a genuine bounce once got 75,
+/// keyring trouble, in a full parallel run).
 struct SpoiledKeys {
     let expired: String, revoked: String
     let expiredSigned: [UInt8], revokedSigned: [UInt8]
     let config: String
 
     init(for forge: Forge) throws {
-        let home = forge.keyring.home
+        let dir = try temporaryDirectory("spoiled")
+        let home = dir.appendingPathComponent("gnupg").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        func gpg(_ args: [String], input: [UInt8] = []) throws -> Outcome {
+            let r = try run("/usr/bin/gpg", ["--homedir", home, "--batch"] + args, input: input)
+            guard r.status == 0 else { throw TestFailure("gpg \(args.first ?? ""): \(r.stderr)") }
+            return r
+        }
+        let trusted = try run("/usr/bin/gpg", ["--homedir", forge.keyring.home, "--batch", "--export", forge.keyring.trusted])
+        _ = try gpg(["--import"], input: trusted.stdout)
         func make(_ uid: String, _ expire: String) throws -> String {
-            let r = try run(
-                "/usr/bin/gpg",
-                ["--homedir", home, "--batch", "--passphrase", "", "--quick-gen-key", uid, "ed25519", "sign", expire])
-            guard r.status == 0 else { throw TestFailure("quick-gen-key: \(r.stderr)") }
-            let list = try run("/usr/bin/gpg", ["--homedir", home, "--batch", "--with-colons", "--list-keys", uid])
+            _ = try gpg(["--passphrase", "", "--quick-gen-key", uid, "ed25519", "sign", expire])
+            let list = try gpg(["--with-colons", "--list-keys", uid])
             guard
                 let fpr = list.text.split(separator: "\n").first(where: { $0.hasPrefix("fpr:") })?
                     .split(separator: ":", omittingEmptySubsequences: false).dropFirst(9).first
             else { throw TestFailure("no fpr") }
             return String(fpr)
         }
-        let tag = UUID().uuidString.prefix(8)
-        expired = try make("Expiring \(tag) <exp@example.org>", "seconds=3")
-        revoked = try make("Revoked \(tag) <rev@example.org>", "never")
-        let expiredCS = try forge.gpgClearsign(forge.statement, keys: [expired])
-        let revokedCS = try forge.gpgClearsign(forge.statement, keys: [revoked])
+        expired = try make("Expiring <exp@example.org>", "seconds=3")
+        revoked = try make("Revoked <rev@example.org>", "never")
+        let expiredCS = try gpg(["--yes", "-u", expired, "--clearsign"], input: forge.statement).stdout
+        let revokedCS = try gpg(["--yes", "-u", revoked, "--clearsign"], input: forge.statement).stdout
         expiredSigned = forge.withoutHeader(forge.replacing(ProofNames.clearsignType, with: expiredCS))
         revokedSigned = forge.withoutHeader(forge.replacing(ProofNames.clearsignType, with: revokedCS))
         let rev = try String(contentsOfFile: "\(home)/openpgp-revocs.d/\(revoked).rev", encoding: .utf8)
             .replacingOccurrences(of: ":-----BEGIN", with: "-----BEGIN")
-        _ = try run("/usr/bin/gpg", ["--homedir", home, "--batch", "--import"], input: Array(rev.utf8))
-        config = try forge.keyring.config(named: "spoiled-\(tag).conf", trust: [forge.keyring.trusted, expired, revoked])
+        _ = try gpg(["--import"], input: Array(rev.utf8))
+        _ = try? run("/usr/bin/gpgconf", ["--homedir", home, "--kill", "all"])  // checking needs no agent
+        config = dir.appendingPathComponent("spoiled.conf").path
+        let trust = [forge.keyring.trusted, expired, revoked].map { "trust \($0)\n" }.joined()
+        try ("homedir \(home)\n" + trust).write(toFile: config, atomically: true, encoding: .utf8)
         usleep(3_500_000)  // let the expiring key expire
     }
 }
