@@ -1,5 +1,5 @@
 // The parameters of a media type (RFC 2045 §5.1), as ParameterScanner reads
-// them: names in lower case, each name once (the first one given wins, as
+// them: names in lower case; of a name given twice, the first one counts (as
 // for boundary= in "One reading, one verdict").
 
 /// A media type's parameters in the order given. An array, not a
@@ -14,19 +14,20 @@ public struct MediaParameters: Sendable, Equatable {
         public var value: String
     }
 
-    /// In the order given.
+    /// In the order given, a name given twice listed twice (adding stays
+    /// constant time: a hostile header may hold a million parameters).
     public private(set) var all: [Parameter] = []
 
     /// None.
     public init() {}
 
-    /// The value of `name` (lower case), or nil.
+    /// The value `name` (lower case) is first given, or nil.
     public subscript(name: String) -> String? {
         all.first { $0.name == name }?.value
     }
 
-    /// Adds `name` unless it is there already (the first one wins).
+    /// Adds `name=value` after the others.
     mutating func add(_ name: String, _ value: String) {
-        if self[name] == nil { all.append(Parameter(name: name, value: value)) }
+        all.append(Parameter(name: name, value: value))
     }
 }

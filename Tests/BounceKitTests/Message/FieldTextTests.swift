@@ -32,8 +32,17 @@ struct FieldTextTests {
         #expect(type.parameters["boundary"] == "first")
         #expect(type.parameters["charset"] == "us-ascii")
         #expect(type.parameters["name"] == nil)
-        #expect(type.parameters.all.map(\.name) == ["boundary", "charset"])
+        #expect(type.parameters.all.map(\.name) == ["boundary", "charset", "boundary"])
         #expect(ContentType.textPlain.parameters.all.isEmpty)
+    }
+
+    @Test("a Content-Type of 200,000 parameters is read to its end, and its first boundary counts")
+    func manyParameters() throws {
+        let junk = String(repeating: "; x=y", count: 200_000)
+        let type = try #require(ContentType("multipart/mixed; boundary=first" + junk + "; boundary=last; charset=utf-8"))
+        #expect(type.parameters["boundary"] == "first")
+        #expect(type.parameters["charset"] == "utf-8")
+        #expect(type.parameters.all.count == 200_003)
     }
 
     @Test("a settings line gives its name and value around blanks, \"=\" and a comment")
