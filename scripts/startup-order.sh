@@ -55,7 +55,8 @@ done
 # Callgrind names an object or function once, as "ob=(id) name" or
 # "fn=(id) name" (also as cob=/cfn= when called), then by "(id)" alone.
 # Kept: the functions run ("fn=") inside bouncecheck itself, as ".text.NAME",
-# those of the ordinary message first, so that they lie closest together.
+# those of the ordinary message first, so that they lie closest together;
+# each input's new ones sorted, so that the list changes only with the code.
 for f in "$tmp"/cg.1 "$tmp"/cg.2 "$tmp"/cg.3; do
   awk '
     /^c?ob=\(/ { id = $1; sub(/^c?ob=/, "", id); if (NF > 1) obj[id] = $2; if ($0 ~ /^ob=/) cur = obj[id]; next }
@@ -63,8 +64,10 @@ for f in "$tmp"/cg.1 "$tmp"/cg.2 "$tmp"/cg.3; do
       id = $1; sub(/^c?fn=/, "", id)
       if (NF > 1) { name = $2; sub(/'"'"'[0-9]+$/, "", name); fn[id] = name }
       if ($0 ~ /^fn=/ && cur ~ /\/bouncecheck$/ && fn[id] !~ /^(0x|\()/) print ".text." fn[id]
-    }' "$f"
-done | awk '!seen[$0]++' > "$tmp/order"
+    }' "$f" | LC_ALL=C sort -u | awk -v seen="$tmp/seen" '
+    BEGIN { while ((getline l < seen) > 0) had[l] = 1 }
+    !had[$0] { print; print >> seen }'
+done > "$tmp/order"
 [ -s "$tmp/order" ] || { echo "startup-order: valgrind saw no function of $BIN/bouncecheck" >&2; exit 1; }
 mv "$tmp/order" "$out"
 echo "startup-order: $(wc -l < "$out") functions in $out"
