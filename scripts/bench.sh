@@ -8,8 +8,8 @@
 #   1  bouncecheck, ordinary 20 kB message      vs cat of it                  ratio <= 2, or, where
 #                                               vs a minimal Swift program    the platform's floor (a
 #                                               reading the file (scripts/    Swift program built the
-#                                               startup-floor.swift)          same way) is above that,
-#                                                                             within 0.2 ms of the floor
+#                                               startup-floor.swift), the     same way) is above that,
+#                                               two run in turn               within 0.2 ms of the floor
 #   2  bouncecheck, genuine bounce (20 kB)      vs gpg --verify of its proof  ratio <= 1.2
 #   3  bouncesign, 20 kB message                vs gpg --clearsign statement  ratio <= 1.2
 #   4  both on 1, 10 and 100 MB messages        vs openssl dgst -sha256       throughput >= 0.8x at

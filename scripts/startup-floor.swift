@@ -1,7 +1,7 @@
 // The start-up floor of figure 1 (scripts/bench.sh): the least a Swift
-// program built as bouncecheck is (swiftc -O -static-stdlib) does to read a
-// message: start, read the file named on the command line, exit. What
-// bouncecheck takes beyond this is its own work.
+// program built as bouncecheck is (the Makefile's release flags) does to
+// read a message: start, read the file named on the command line, exit.
+// What bouncecheck takes beyond this is its own work.
 import Glibc
 
 let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 18, alignment: 16)
