@@ -11,15 +11,12 @@ public enum FileIO {
         case missing
         /// Any other failure, in words.
         case failed(String)
-        /// The input was larger than the caller's limit.
-        case tooLarge(Int)
 
         /// The reason in words, lower case (callers add what they were doing).
         public var description: String {
             switch self {
             case .missing: return "no such file or directory"
             case .failed(let r): return r
-            case .tooLarge(let n): return "larger than \(n) bytes"
             }
         }
     }
@@ -33,11 +30,6 @@ public enum FileIO {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw lastError() }
         defer { close(fd) }
-        return try readAll(fd)
-    }
-
-    /// Reads a descriptor to its end.
-    public static func readAll(_ fd: Int32, limit: Int = .max) throws(Failure) -> [UInt8] {
         var out: [UInt8] = []
         let chunk = 1 << 16
         // Not zeroed: read fills what is used.
@@ -51,33 +43,7 @@ public enum FileIO {
             if n < 0 { throw lastError() }
             if n == 0 { return out }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<n]))
-            if out.count > limit { throw .tooLarge(limit) }
         }
-    }
-
-    /// Reads at most `limit` bytes; `complete` is false if more remain.
-    public static func readPrefix(_ fd: Int32, limit: Int) throws(Failure) -> (bytes: [UInt8], complete: Bool) {
-        var out: [UInt8] = []
-        // Reserved, not touched: only the pages read into count, and the
-        // array is never copied as it grows.
-        out.reserveCapacity(limit + 1)
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while out.count < limit {
-            let want = Swift.min(buffer.count, limit - out.count)
-            var n = 0
-            repeat { n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, want) } } while n < 0 && errno == EINTR
-            if n < 0 { throw lastError() }
-            if n == 0 { return (out, true) }
-            out.append(contentsOf: buffer[0..<n])
-        }
-        // Exactly at the limit: one more read tells whether anything follows.
-        var probe: UInt8 = 0
-        var n = 0
-        repeat { n = read(fd, &probe, 1) } while n < 0 && errno == EINTR
-        if n < 0 { throw lastError() }
-        if n == 0 { return (out, true) }
-        out.append(probe)
-        return (out, false)
     }
 
     /// Copies the rest of `from` to `to` (nil: reads and discards it, so the
