@@ -14,12 +14,12 @@ enum BounceClassifier {
     static func classify(_ outline: BounceOutline) -> BounceReport {
         // Looked for at most once: recognising a non-standard bounce may
         // need to know whether it returns a message, and so does the report.
-        var found: ReturnedOriginal?? = nil
+        var lookedFor = false
+        var found: ReturnedOriginal? = nil
         func original() -> ReturnedOriginal? {
-            if let o = found { return o }
-            let o = findOriginal(in: outline)
-            found = .some(o)
-            return o
+            if !lookedFor { found = findOriginal(in: outline) }
+            lookedFor = true
+            return found
         }
         let (kind, format, recipients) = recognise(outline, original: original)
         guard kind != .notBounce else {
@@ -34,9 +34,10 @@ enum BounceClassifier {
         let entities = outline.entities
         let root = outline.root
         let types = entities.map(\.contentType.mediaType)
+        let signals = SignalFields(root.header)
         let reportType = (root.contentType.parameters["report-type"] ?? "").asciiLowercased
         if reportType == "feedback-report" || types.contains("message/feedback-report")
-            || BounceSignals.isComplaint(root.header)
+            || BounceSignals.isComplaint(signals)
         {
             return (.feedback, "RFC 5965 feedback report", [])
         }
@@ -47,26 +48,25 @@ enum BounceClassifier {
             ["message/delivery-status", "message/global-delivery-status"].contains($0.contentType.mediaType)
         }
         let recipients = statusPart.map { DeliveryStatusParser.recipients($0.text[...], limits: outline.limits) } ?? []
-        let h = root.header
         if statusPart != nil || root.contentType.mediaType == "multipart/report" {
             var kind = kind(of: recipients)
-            if recipients.isEmpty, BounceSignals.saysDelay(h, text: firstText(of: outline)) { kind = .delay }
+            if recipients.isEmpty, BounceSignals.saysDelay(signals, text: firstText(of: outline)) { kind = .delay }
             return (kind, "RFC 3464 delivery status notification", recipients)
         }
-        if BounceSignals.looksLikeBounce(h, returnsMessage: { original() != nil }) {
-            if BounceSignals.isVirusNotice(h) { return (.virus, "virus notice", []) }
-            let delayed = BounceSignals.saysDelay(h, text: firstText(of: outline))
+        if BounceSignals.looksLikeBounce(signals, returnsMessage: { original() != nil }) {
+            if BounceSignals.isVirusNotice(signals) { return (.virus, "virus notice", []) }
+            let delayed = BounceSignals.saysDelay(signals, text: firstText(of: outline))
             // Exim names the failed recipients in a header of its own.
-            let failed = (h["X-Failed-Recipients"] ?? "").split(separator: ",").map {
+            let failed = (root.header["X-Failed-Recipients"] ?? "").split(separator: ",").map {
                 RecipientStatus(finalRecipient: String($0).trimmingWhitespace, action: "failed", status: "", diagnostic: "")
             }
             return (delayed ? .delay : .failure, "non-standard bounce", failed)
         }
-        if BounceSignals.isVirusNotice(h), h.first("Auto-Submitted") != nil { return (.virus, "virus notice", []) }
-        if BounceSignals.isChallenge(h), h.first("Auto-Submitted") != nil || h.first("X-Challenge") != nil {
+        if BounceSignals.isVirusNotice(signals), signals.hasAutoSubmitted { return (.virus, "virus notice", []) }
+        if BounceSignals.isChallenge(signals), signals.hasAutoSubmitted || signals.hasChallenge {
             return (.challenge, "challenge-response request", [])
         }
-        if BounceSignals.isAutoReply(h) { return (.autoreply, "RFC 3834 auto-reply", []) }
+        if BounceSignals.isAutoReply(signals) { return (.autoreply, "RFC 3834 auto-reply", []) }
         return (.notBounce, "ordinary message", [])
     }
 
@@ -78,9 +78,11 @@ enum BounceClassifier {
     /// (a delay's phrases, a message pasted in). BounceReader keeps the
     /// text of other such messages not at all: an ordinary message costs
     /// no copy of its first megabyte.
-    static func textMayMatter(header h: Header, type: ContentType) -> Bool {
-        type.parameters["report-type"] != nil || BounceSignals.isComplaint(h) || BounceSignals.mayBeFromMTA(h)
-            || BounceSignals.isVirusNotice(h) || BounceSignals.isChallenge(h) || BounceSignals.isAutoReply(h)
+    static func textMayMatter(header: Header, type: ContentType) -> Bool {
+        if type.parameters["report-type"] != nil { return true }
+        let h = SignalFields(header)
+        return BounceSignals.isComplaint(h) || BounceSignals.mayBeFromMTA(h) || BounceSignals.isVirusNotice(h)
+            || BounceSignals.isChallenge(h) || BounceSignals.isAutoReply(h)
     }
 
     /// failure if any recipient failed (or none is listed), else delay, else delivered.

@@ -37,42 +37,37 @@ enum BounceSignals {
     ]
     static let virusSubjects = ["virus", "infected", "malware", "worm found", "quarantine"]
 
-    static func lowerHeader(_ h: Header, _ name: String) -> String { (h[name] ?? "").asciiLowercased }
-
     /// Whether the header says an MTA sent this as a delivery report: sent
     /// by a mailer daemon or with a null sender, and either saying so in its
     /// subject or returning a message (`returnsMessage`). Neither a subject
     /// nor a sender alone suffices: "Re: your offer was rejected" from a
     /// person, or a postmaster's note, must stay ordinary messages, or they
     /// could be filed away.
-    static func looksLikeBounce(_ h: Header, returnsMessage: () -> Bool) -> Bool {
-        if h.first("X-Failed-Recipients") != nil { return true }
+    static func looksLikeBounce(_ h: SignalFields, returnsMessage: () -> Bool) -> Bool {
+        if h.hasFailedRecipients { return true }
         guard mayBeFromMTA(h) else { return false }
-        let subject = lowerHeader(h, "Subject")
-        let subjectSays = [failureSubjects, delayPhrases, virusSubjects].contains { $0.contains(where: subject.containsText) }
+        let subjectSays = [failureSubjects, delayPhrases, virusSubjects].contains { $0.contains(where: h.subject.containsText) }
         return subjectSays || returnsMessage()
     }
 
     /// The first test of `looksLikeBounce`: the header lists failed
     /// recipients, or names a mailer daemon or a null sender.
-    static func mayBeFromMTA(_ h: Header) -> Bool {
-        if h.first("X-Failed-Recipients") != nil { return true }
-        let returnPath = lowerHeader(h, "Return-Path").filter { $0 != " " }
-        return bounceSenders.contains(where: lowerHeader(h, "From").containsText) || returnPath == "<>"
+    static func mayBeFromMTA(_ h: SignalFields) -> Bool {
+        if h.hasFailedRecipients { return true }
+        return bounceSenders.contains(where: h.from.containsText) || h.returnPath.filter { $0 != " " } == "<>"
     }
 
     /// Complaint notices that are not in ARF format.
-    static func isComplaint(_ h: Header) -> Bool {
-        let subject = lowerHeader(h, "Subject")
-        return subject.containsText("complaint about message") || subject.hasPrefix("abuse report")
+    static func isComplaint(_ h: SignalFields) -> Bool {
+        h.subject.containsText("complaint about message") || h.subject.hasPrefix("abuse report")
     }
 
     /// Whether the subject or text talks of a delay rather than a failure.
     /// `text` is searched as bytes, ASCII lower-cased once: the phrases are
     /// ASCII, and an ASCII byte means the same character in UTF-8 and in
     /// the Latin-1 reading `String(mailBytes:)` falls back to.
-    static func saysDelay(_ h: Header, text: ArraySlice<UInt8>) -> Bool {
-        let subject = lowerHeader(h, "Subject")
+    static func saysDelay(_ h: SignalFields, text: ArraySlice<UInt8>) -> Bool {
+        let subject = h.subject
         if subject.containsText("delay") || subject.containsText("warning") || subject.containsText("still being retried") {
             return true
         }
@@ -89,19 +84,17 @@ enum BounceSignals {
     private static let finalTextPhrases = ["permanent", "giving up", "gave up"].map { Array($0.utf8) }
 
     /// RFC 3834 §5 and the pre-standard vacation markers.
-    static func isAutoReply(_ h: Header) -> Bool {
-        if lowerHeader(h, "Auto-Submitted").hasPrefix("auto-replied") { return true }
-        if h.first("X-Autoreply") != nil || h.first("X-Autorespond") != nil { return true }
-        if lowerHeader(h, "Precedence") == "auto_reply" { return true }
-        let subject = lowerHeader(h, "Subject")
-        return autoReplySubjects.contains(where: subject.hasPrefix) || subject.containsText("out of office")
+    static func isAutoReply(_ h: SignalFields) -> Bool {
+        if h.autoSubmitted.hasPrefix("auto-replied") || h.hasAutoreplyMarker { return true }
+        if h.precedence == "auto_reply" { return true }
+        return autoReplySubjects.contains(where: h.subject.hasPrefix) || h.subject.containsText("out of office")
     }
 
-    static func isChallenge(_ h: Header) -> Bool {
-        h.first("X-Challenge") != nil || challengeSubjects.contains(where: lowerHeader(h, "Subject").containsText)
+    static func isChallenge(_ h: SignalFields) -> Bool {
+        h.hasChallenge || challengeSubjects.contains(where: h.subject.containsText)
     }
 
-    static func isVirusNotice(_ h: Header) -> Bool {
-        virusSubjects.contains(where: lowerHeader(h, "Subject").containsText)
+    static func isVirusNotice(_ h: SignalFields) -> Bool {
+        virusSubjects.contains(where: h.subject.containsText)
     }
 }

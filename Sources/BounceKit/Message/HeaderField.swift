@@ -27,7 +27,7 @@ public struct HeaderField: Sendable {
 
     /// Whether this field has the given name (ASCII case-insensitive).
     public func `is`(_ other: String) -> Bool {
-        name.utf8.count == other.utf8.count && name.asciiLowercased == other.asciiLowercased
+        name.utf8.count == other.utf8.count && name.utf8.elementsEqual(other.utf8) { ASCII.lower($0) == ASCII.lower($1) }
     }
 
     /// A field read from a header block: its name, and its raw bytes (name, colon, value, folds).

@@ -105,3 +105,39 @@ struct BounceReaderTests {
         }
     }
 }
+
+extension BounceClassifierTests {
+    @Test("signal fields: names match in any case, the first of a name counts, values are lower-cased")
+    func signalFieldsFirstCounts() {
+        let header = HeaderParser.parse(Array(
+            """
+            SUBJECT: Out Of Office
+            subject: Undelivered Mail
+            from: MAILER-DAEMON@mx.example.net
+            Return-path: < >
+            AUTO-SUBMITTED: Auto-Replied
+            precedence: Auto_Reply
+            x-failed-recipients: bob@example.net
+            X-AUTORESPOND: yes
+            x-challenge: 1
+
+            """.utf8)[...]).header
+        let f = SignalFields(header)
+        #expect(f.subject == "out of office")
+        #expect(f.from == "mailer-daemon@mx.example.net")
+        #expect(f.returnPath == "< >")
+        #expect(f.autoSubmitted == "auto-replied" && f.hasAutoSubmitted)
+        #expect(f.precedence == "auto_reply")
+        #expect(f.hasFailedRecipients && f.hasAutoreplyMarker && f.hasChallenge)
+        #expect(BounceSignals.mayBeFromMTA(f) && BounceSignals.isAutoReply(f))
+    }
+
+    @Test("signal fields: a field that is absent reads as empty, and a name that only starts the same does not match")
+    func signalFieldsAbsent() {
+        let header = HeaderParser.parse(Array("Subject-Extra: bounce\nFrom: bob@example.net\nX-Challenge-Response: 1\n\n".utf8)[...]).header
+        let f = SignalFields(header)
+        #expect(f.subject.isEmpty && f.returnPath.isEmpty && f.autoSubmitted.isEmpty)
+        #expect(!f.hasAutoSubmitted && !f.hasFailedRecipients && !f.hasAutoreplyMarker && !f.hasChallenge)
+        #expect(!BounceSignals.mayBeFromMTA(f))
+    }
+}
