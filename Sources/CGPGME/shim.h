@@ -15,7 +15,7 @@
 #define BOUNCESIGN_GPGME_FUNCTIONS(F)                                                          \
     F(check_version_internal) F(set_global_flag) F(engine_check_version) F(strerror) F(free)   \
     F(new) F(release) F(set_protocol) F(set_armor) F(set_offline) F(set_pinentry_mode)         \
-    F(set_ctx_flag) F(data_new) F(data_new_from_mem) F(data_release)                           \
+    F(set_ctx_flag) F(data_new) F(data_new_from_mem) F(data_new_from_cbs) F(data_release)       \
     F(data_release_and_get_mem) F(op_keylist_start) F(op_keylist_next) F(op_keylist_end)       \
     F(key_unref) F(signers_add) F(op_sign) F(op_sign_result) F(op_createkey)                   \
     F(op_genkey_result) F(op_verify) F(op_verify_result)

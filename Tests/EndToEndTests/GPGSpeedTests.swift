@@ -63,6 +63,52 @@ struct GPGSpeedTests {
         }
     }
 
+    @Test("a clearsign begun before its text signs the text handed over later, by the configured key, default or not")
+    func earlyClearsignSignsTheTextGivenLater() throws {
+        let k = TestKeyring.shared
+        // trusted is gpg's default key in this home (made first); other is
+        // not, so its early signature is by the wrong key and is made again.
+        for key in [k.trusted, k.other] {
+            let early = try #require(GPGSigner(setup: GPGSetup(homedir: k.home), fingerprint: key).begin())
+            // Larger than one of GPGME's reads: handed over in pieces.
+            let text = Array(("statement signed by \(key)\n" + (1...3000).map { "line \($0)\n" }.joined()).utf8)
+            let armor = try early.finish(text)
+            early.abandon()  // after finish: nothing left to do
+            #expect(try signingKey(of: armor, home: k.home) == key)
+            let plain = try run("/usr/bin/gpg", ["--homedir", k.home, "--batch", "--decrypt"], input: armor)
+            #expect(plain.stdout == text, "\(key): gpg read back \(plain.text)")
+        }
+    }
+
+    @Test("an early clearsign abandoned before its text returns, and signing works after it")
+    func abandonedEarlyClearsign() throws {
+        let k = TestKeyring.shared
+        let signer = GPGSigner(setup: GPGSetup(homedir: k.home), fingerprint: k.trusted)
+        try #require(signer.begin()).abandon()
+        let armor = try #require(signer.begin()).finish(Array("after an abandoned one\n".utf8))
+        #expect(try signingKey(of: armor, home: k.home) == k.trusted)
+    }
+
+    @Test("bouncesign's early clearsign fails for the reasons the plain one gives, and exits 75")
+    func earlyClearsignFailsWithTheSameReasons() throws {
+        let k = TestKeyring.shared
+        let cases = [
+            ("GnuPG home missing", "homedir /nonexistent/gnupg\nkey \(k.trusted)\n", "cannot use GnuPG home /nonexistent/gnupg"),
+            ("signing key missing", "homedir \(k.home)\nkey \(String(repeating: "B", count: 40))\n", "is not in the keyring"),
+            ("gpg missing", "homedir \(k.home)\ngpg /nonexistent/gpg\nkey \(k.trusted)\n", "cannot run GnuPG (/nonexistent/gpg)"),
+        ]
+        let dir = try temporaryDirectory("early-fail")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, settings, reason) in cases {
+            let conf = dir.appendingPathComponent("\(name.prefix(8)).conf").path
+            try (settings + "trust \(k.trusted)\n").write(toFile: conf, atomically: true, encoding: .utf8)
+            let out = try bouncesign(["-c", conf], input: Array(Samples.plain().utf8))
+            #expect(out.status == 75, "\(name): exited \(out.status)")
+            #expect(out.stderr.contains(reason), "\(name): \(out.stderr)")
+            #expect(out.stdout.isEmpty, "\(name): wrote output")
+        }
+    }
+
     /// Where the dynamic linker finds `soname`, from its cache.
     private func libraryPath(_ soname: String) throws -> String {
         let cache = try run("/sbin/ldconfig", ["-p"]).text.split(separator: "\n")

@@ -64,7 +64,7 @@ final class GPGContext {
             throw .engineUnavailable(path: setup.gpgPath, reason: FileIO.errorText(errno))
         }
         // Only when it changes: setenv beside another thread's getenv is unsafe,
-        // and prepareInBackground has set it before its thread starts.
+        // and setHomeBeforeThreads has set it before a thread of ours starts.
         if getenv("GNUPGHOME").map({ String(cString: $0) }) != setup.homedir { setenv("GNUPGHOME", setup.homedir, 1) }
         if initialised == nil {
             _ = gpgme.set_global_flag("disable-gpgconf", "1")
@@ -80,16 +80,14 @@ final class GPGContext {
 
     static func code(_ err: gpgme_error_t) -> gpgme_err_code_t { gpgme_err_code(err) }
 
-    /// Runs the engine set-up (GPGME's "gpg --version", FACTS.md) on a
-    /// second thread, so that it overlaps with reading a message. Errors are
-    /// left for the real operation to meet and report. GNUPGHOME is set here,
-    /// before the thread starts.
-    static func prepareInBackground(_ setup: GPGSetup) {
-        guard !isInitialised(setup) else { return }
+    /// Sets GNUPGHOME for `setup` on the calling thread, before it starts
+    /// one that makes a context; false if the engine is already set up for
+    /// it (then GNUPGHOME is left alone: another thread may be reading it).
+    @discardableResult
+    static func setHomeBeforeThreads(_ setup: GPGSetup) -> Bool {
+        guard !isInitialised(setup) else { return false }
         setenv("GNUPGHOME", setup.homedir, 1)
-        PosixThread.detached {
-            do throws(GPGError) { try initialiseEngine(setup, try GPGLibrary.functions()) } catch {}
-        }
+        return true
     }
 
     /// The engine is already set up for `setup` (a milter's later messages).
@@ -121,6 +119,19 @@ final class GPGData {
         let err = bytes.withUnsafeBufferPointer { buf in
             buf.withMemoryRebound(to: CChar.self) { gpgme.data_new_from_mem(&dh, $0.baseAddress, buf.count, 1) }
         }
+        guard gpgme_err_code(err) == GPG_ERR_NO_ERROR, let dh else {
+            throw .operationFailed(operation: "allocate a buffer", reason: gpgme.message(err))
+        }
+        handle = dh
+        self.gpgme = gpgme
+    }
+
+    /// A buffer whose bytes come from `callbacks`, called with `source`,
+    /// as gpg asks for them (EarlyClearsign: a text not known yet).
+    init(callbacks: UnsafeMutablePointer<gpgme_data_cbs>, source: UnsafeMutableRawPointer) throws(GPGError) {
+        let gpgme = try GPGLibrary.functions()
+        var dh: gpgme_data_t?
+        let err = gpgme.data_new_from_cbs(&dh, callbacks, source)
         guard gpgme_err_code(err) == GPG_ERR_NO_ERROR, let dh else {
             throw .operationFailed(operation: "allocate a buffer", reason: gpgme.message(err))
         }

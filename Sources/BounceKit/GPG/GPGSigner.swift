@@ -5,18 +5,19 @@ import CGPGME
 public protocol StatementSigning {
     /// The clearsigned text, armored.
     func clearsign(_ text: [UInt8]) throws(GPGError) -> [UInt8]
-    /// Starts what signing will need (GnuPG's set-up) while the message is
-    /// still being read; signing works the same without it.
-    func prepare()
+    /// Starts a clearsign whose text comes later, so that GnuPG starts
+    /// while the message is still being read; nil when there is nothing
+    /// to start early (then `clearsign` signs).
+    func begin() -> (any ClearsignInProgress)?
 }
 
 extension StatementSigning {
     /// Nothing to start.
-    public func prepare() {}
+    public func begin() -> (any ClearsignInProgress)? { nil }
 }
 
 /// Clearsigns with one secret key from a GnuPG home.
-public struct GPGSigner: StatementSigning {
+public struct GPGSigner: StatementSigning, Sendable {
     let setup: GPGSetup
     /// Fingerprint of the signing key.
     public let fingerprint: String
@@ -27,8 +28,9 @@ public struct GPGSigner: StatementSigning {
         self.fingerprint = fingerprint
     }
 
-    /// GPGME's engine set-up, on a second thread (GPGContext.prepareInBackground).
-    public func prepare() { GPGContext.prepareInBackground(setup) }
+    /// The first try of `clearsign`, on its own thread from the start of
+    /// the message (EarlyClearsign).
+    public func begin() -> (any ClearsignInProgress)? { EarlyClearsign.start(self) }
 
     /// Signs first without naming a signer, so gpg takes its default key
     /// (gpg.conf's default-key, else the first usable secret key): in the
@@ -37,24 +39,35 @@ public struct GPGSigner: StatementSigning {
     /// `fingerprint` (another default key, or a configured primary key that
     /// signs with a subkey) is the key listed, named, and the text signed again.
     public func clearsign(_ text: [UInt8]) throws(GPGError) -> [UInt8] {
+        try clearsign(text, early: nil)
+    }
+
+    /// `clearsign`, its first try already made (`early`) or not (nil).
+    func clearsign(_ text: [UInt8], early: Result<Signature, GPGError>?) throws(GPGError) -> [UInt8] {
+        if case .success(let quick) = early, isByKey(quick) { return quick.armor }
         // A missing home must not read as a missing key: the fix differs.
         try GPGKeyring(setup: setup).checkHome()
         let ctx = try GPGContext(setup)
-        if let quick = try? sign(text, on: ctx), quick.signers.count == 1,
-            quick.signers[0].uppercased() == fingerprint.uppercased()
-        {
-            return quick.armor
-        }
+        if early == nil, let quick = try? sign(GPGData(text), on: ctx), isByKey(quick) { return quick.armor }
         let key = try findKey(on: ctx)
         defer { ctx.gpgme.key_unref(key) }
         _ = ctx.gpgme.signers_add(ctx.handle, key)
-        return try sign(text, on: ctx).armor
+        return try sign(GPGData(text), on: ctx).armor
     }
 
-    /// One clearsign with the context's signers (none: gpg's default key):
-    /// the armored text and the fingerprint of each signature made.
-    private func sign(_ text: [UInt8], on ctx: GPGContext) throws(GPGError) -> (armor: [UInt8], signers: [String]) {
-        let plain = try GPGData(text)
+    /// A clearsign's armored text and the fingerprint of each signature made.
+    struct Signature {
+        var armor: [UInt8]
+        var signers: [String]
+    }
+
+    /// Exactly one signature, by `fingerprint`.
+    private func isByKey(_ s: Signature) -> Bool {
+        s.signers.count == 1 && s.signers[0].uppercased() == fingerprint.uppercased()
+    }
+
+    /// One clearsign of `plain` with the context's signers (none: gpg's default key).
+    func sign(_ plain: GPGData, on ctx: GPGContext) throws(GPGError) -> Signature {
         let out = try GPGData()
         let err = ctx.gpgme.op_sign(ctx.handle, plain.handle, out.handle, GPGME_SIG_MODE_CLEAR)
         guard GPGContext.code(err) == GPG_ERR_NO_ERROR else {
@@ -69,7 +82,7 @@ public struct GPGSigner: StatementSigning {
             signers.append(sig.pointee.fpr.map { String(cString: $0) } ?? "")
             s = sig.pointee.next
         }
-        return (out.take(), signers)
+        return Signature(armor: out.take(), signers: signers)
     }
 
     /// The secret key `fingerprint`, listed on this context, not with

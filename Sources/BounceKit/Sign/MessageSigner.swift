@@ -41,7 +41,9 @@ public struct MessageSigner {
     /// `envelope`: the envelope recipients, when known (re-injection): the
     /// statement then counts those not in To or Cc.
     public func prepare(_ source: MessageSource, now: Int, envelope: Envelope? = nil) throws(SignError) -> PreparedMessage {
-        signer.prepare()
+        // gpg starts now and waits for the statement (EarlyClearsign).
+        let early = signer.begin()
+        defer { early?.abandon() }
         var scanner = MIMEScanner(visitor: SurveyAndHash(survey: SignSurvey(limits: limits)), limits: limits)
         do { try source.read { scanner.feed($0) } } catch { throw .input(error) }
         scanner.finish()
@@ -80,7 +82,10 @@ public struct MessageSigner {
             leaves: LeafCollector.records(leaves))
         let text = Array(statement.text.utf8)
         let signed: SignedStatement
-        do { signed = try SignedStatement(clearsigned: try signer.clearsign(text)) } catch let e as GPGError {
+        do {
+            let armor = try early.map { e throws(GPGError) in try e.finish(text) } ?? signer.clearsign(text)
+            signed = try SignedStatement(clearsigned: armor)
+        } catch let e as GPGError {
             throw .gpg(e)
         } catch {
             throw .gpg(.operationFailed(operation: "sign", reason: "GnuPG wrote no usable clearsigned text: \(error)"))
