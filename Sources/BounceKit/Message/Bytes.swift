@@ -12,6 +12,7 @@ enum ASCII {
     static let space: UInt8 = 0x20
     static let dash: UInt8 = 0x2D
     static let dot: UInt8 = 0x2E
+    static let slash: UInt8 = 0x2F
     static let colon: UInt8 = 0x3A
     static let semicolon: UInt8 = 0x3B
     static let equals: UInt8 = 0x3D

@@ -34,10 +34,9 @@ public struct ContentType: Sendable, Equatable {
     public init?(_ value: String) {
         var scanner = ParameterScanner(Array(value.utf8))
         let media = scanner.token()
-        let parts = media.split(separator: "/", maxSplits: 1)
-        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
-        type = String(parts[0]).asciiLowercased
-        subtype = String(parts[1]).asciiLowercased
+        guard let slash = media.firstIndex(of: ASCII.slash), slash > 0, slash < media.count - 1 else { return nil }
+        type = String(mailBytes: media[..<slash])
+        subtype = String(mailBytes: media[(slash + 1)...])
         parameters = scanner.parameters()
     }
 }

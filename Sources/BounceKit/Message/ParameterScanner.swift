@@ -8,15 +8,26 @@ struct ParameterScanner {
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    /// The leading token up to the first ';', trimmed, comments removed.
-    mutating func token() -> String {
-        var out: [UInt8] = []
+    /// The leading token up to the first ';', without white space or
+    /// comments, in ASCII lower case (a media type: RFC 2045 §5.1).
+    mutating func token() -> [UInt8] {
+        var out = room()
         while pos < bytes.count, bytes[pos] != ASCII.semicolon {
             if bytes[pos] == 0x28 { skipComment(); continue }
-            if !ASCII.isWhitespace(bytes[pos]) { out.append(bytes[pos]) }
+            if !ASCII.isWhitespace(bytes[pos]) { out.append(ASCII.lower(bytes[pos])) }
             pos += 1
         }
-        return String(mailBytes: out)
+        return out
+    }
+
+    /// An empty array with room for what a name or value usually holds,
+    /// so that it is not grown at its first few bytes. At most 256 bytes:
+    /// a hostile value holds a million parameters, and room for the whole
+    /// rest at each would cost time quadratic in its length.
+    private func room() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(min(bytes.count - pos, 256))
+        return out
     }
 
     /// The `name=value` pairs that follow.
@@ -25,7 +36,7 @@ struct ParameterScanner {
         while pos < bytes.count {
             pos += 1  // the ';'
             skipSpace()
-            var name: [UInt8] = []
+            var name = room()
             while pos < bytes.count, bytes[pos] != ASCII.equals, bytes[pos] != ASCII.semicolon {
                 if !ASCII.isWhitespace(bytes[pos]) { name.append(ASCII.lower(bytes[pos])) }
                 pos += 1
@@ -41,7 +52,7 @@ struct ParameterScanner {
     }
 
     private mutating func quoted() -> String {
-        var out: [UInt8] = []
+        var out = room()
         pos += 1
         while pos < bytes.count, bytes[pos] != ASCII.quote {
             if bytes[pos] == ASCII.backslash, pos + 1 < bytes.count { pos += 1 }
@@ -54,7 +65,7 @@ struct ParameterScanner {
     }
 
     private mutating func bare() -> String {
-        var out: [UInt8] = []
+        var out = room()
         while pos < bytes.count, bytes[pos] != ASCII.semicolon {
             if bytes[pos] == 0x28 { skipComment(); continue }
             out.append(bytes[pos])
