@@ -41,7 +41,8 @@ public struct CheckCommand {
         let checker = BounceChecker(
             verifier: GPGVerifier(setup: settings.gpgSetup),
             policy: CheckPolicy(settings, now: Host.now),
-            dkim: OpenDKIMVerifier(domains: settings.dkimDomains, keyFile: settings.dkimKeys, now: Host.now))
+            dkim: settings.dkimDomains.isEmpty
+                ? nil : OpenDKIMVerifier(domains: settings.dkimDomains, keyFile: settings.dkimKeys, now: Host.now))
         if options.survey { return Survey(checker: checker).run(options.operands, json: options.json) }
         // The message is read once, streaming, in bounded memory; a pipe is
         // spooled to TMPDIR when it must be passed on (annotate).

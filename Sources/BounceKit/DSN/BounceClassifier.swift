@@ -34,7 +34,7 @@ enum BounceClassifier {
         let entities = outline.entities
         let root = outline.root
         let types = entities.map(\.contentType.mediaType)
-        let signals = SignalFields(root.header)
+        let signals = outline.rootSignals ?? SignalFields(root.header)
         let reportType = (root.contentType.parameters["report-type"] ?? "").asciiLowercased
         if reportType == "feedback-report" || types.contains("message/feedback-report")
             || BounceSignals.isComplaint(signals)
@@ -78,9 +78,8 @@ enum BounceClassifier {
     /// (a delay's phrases, a message pasted in). BounceReader keeps the
     /// text of other such messages not at all: an ordinary message costs
     /// no copy of its first megabyte.
-    static func textMayMatter(header: Header, type: ContentType) -> Bool {
+    static func textMayMatter(_ h: SignalFields, type: ContentType) -> Bool {
         if type.parameters["report-type"] != nil { return true }
-        let h = SignalFields(header)
         return BounceSignals.isComplaint(h) || BounceSignals.mayBeFromMTA(h) || BounceSignals.isVirusNotice(h)
             || BounceSignals.isChallenge(h) || BounceSignals.isAutoReply(h)
     }

@@ -52,6 +52,8 @@ public struct BounceOutline: Sendable {
     public var limits: Limits
     /// DKIM as configured (to read inline originals alike).
     public var dkim: (any DKIMVerifying)? = nil
+    /// The root header's signal fields, read once for the reader and the classifier.
+    var rootSignals: SignalFields? = nil
 
     /// The bounce itself.
     public var root: OutlineEntity { entities[0] }
@@ -88,6 +90,7 @@ struct BounceReader: MIMEScanVisitor {
     /// Originals read from raw lines: every line below them goes in.
     private var taps: [(ordinal: Int, feed: OriginalFeed)] = []
     private var originals = 0
+    private var rootSignals: SignalFields? = nil
 
     /// Started on the first original's header proof (Check/EarlyVerifier.swift).
     let early: EarlyVerifier?
@@ -100,7 +103,7 @@ struct BounceReader: MIMEScanVisitor {
 
     /// The outline, once the scanner has finished.
     var outline: BounceOutline {
-        BounceOutline(entities: entities, defects: defects, limits: limits, dkim: dkim)
+        BounceOutline(entities: entities, defects: defects, limits: limits, dkim: dkim, rootSignals: rootSignals)
     }
 
     mutating func begin(_ e: ScannedEntity) {
@@ -110,10 +113,11 @@ struct BounceReader: MIMEScanVisitor {
         for i in taps.indices { taps[i].feed.raw(e.rawHeader) }
         var o = Open(entity: entity)
         let type = e.contentType.mediaType
+        if e.ordinal == 0 { rootSignals = SignalFields(e.header) }
         if !e.isMultipart && (e.contentType.type == "text" || type.hasSuffix("delivery-status") || e.ordinal == 0) {
             let ordinaryText =
                 e.ordinal == 0 && e.contentType.type == "text"
-                && !BounceClassifier.textMayMatter(header: e.header, type: e.contentType)
+                && !BounceClassifier.textMayMatter(rootSignals ?? SignalFields(e.header), type: e.contentType)
             if !ordinaryText { o.capture = BodyDecoder(e.encoding) }
         }
         if e.isMultipart { o.capture = BodyDecoder(.sevenBit) }  // the preamble, if no part comes
