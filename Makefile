@@ -16,11 +16,18 @@ SWIFT   ?= swift
 # (scripts/startup-order.txt, written by make startup-order) and the kernel
 # maps them in with a few page faults; no symbols exported (nothing looks
 # ours up, and exporting 1,900 had the dynamic linker read their tables at
-# every start); and type metadata reached through accessors, not by
-# demangling type names at run time.
+# every start); type metadata reached through accessors, not by
+# demangling type names at run time; values copied and destroyed by code
+# made for their type, not through its metadata, which had the runtime build
+# the metadata of Array and Optional types at their first copy
+# (-disable-type-layout); and the runtime's caches of generic metadata
+# allocated when first used, on pages already touched, rather than spread
+# over .bss.
 SWIFTFLAGS ?= -c release -Xswiftc -static-stdlib --disable-local-rpath \
   -Xswiftc -Xfrontend -Xswiftc -function-sections \
   -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors \
+  -Xswiftc -Xfrontend -Xswiftc -disable-type-layout \
+  -Xswiftc -Xfrontend -Xswiftc -disable-preallocated-instantiation-caches \
   -Xlinker --section-ordering-file=$(CURDIR)/scripts/startup-order.txt -Xlinker --no-export-dynamic
 SECONDS ?= 60
 

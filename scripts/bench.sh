@@ -206,7 +206,8 @@ row "1 check ordinary 20 kB vs cat" "$FAST_RUNS" "$ours_ms" "$base_ms" "$ratio" 
 # bouncecheck's own functions), reading the same file.
 swiftc=$(command -v swiftc || echo "$(dirname "$(command -v swift)")/swiftc")
 if "$swiftc" -O -static-stdlib -Xfrontend -function-sections \
-  -Xfrontend -disable-concrete-type-metadata-mangled-name-accessors -Xlinker --no-export-dynamic \
+  -Xfrontend -disable-concrete-type-metadata-mangled-name-accessors \
+  -Xfrontend -disable-type-layout -Xfrontend -disable-preallocated-instantiation-caches -Xlinker --no-export-dynamic \
   "$here/startup-floor.swift" -o "$tmp/startup-floor" 2> "$tmp/swiftc.log"; then
   measure "1 floor: minimal Swift program vs cat" "$FAST_RUNS" -N "'$tmp/startup-floor' '$tmp/msg20k'" "cat '$tmp/msg20k'"
   ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')
