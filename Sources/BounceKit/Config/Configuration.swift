@@ -152,11 +152,13 @@ public struct Configuration: Sendable, Equatable {
         }
         switch name {
         case "key":
-            try need(Fingerprint.normalize(value) != nil, "a key fingerprint (40 hex digits)")
-            key = Fingerprint.normalize(value)
+            let fingerprint = Fingerprint.normalize(value)
+            try need(fingerprint != nil, "a key fingerprint (40 hex digits)")
+            key = fingerprint
         case "trust":
-            try need(Fingerprint.normalize(value) != nil, "a key fingerprint (40 hex digits)")
-            trust.append(Fingerprint.normalize(value) ?? value)
+            let fingerprint = Fingerprint.normalize(value)
+            try need(fingerprint != nil, "a key fingerprint (40 hex digits)")
+            trust.append(fingerprint ?? value)
         case "homedir":
             try need(value.hasPrefix("/"), "an absolute directory")
             homedir = value
@@ -264,8 +266,13 @@ public enum Fingerprint {
     /// Upper-case hex without spaces, or nil unless 40 (v4) or 64 (v5) hex digits.
     public static func normalize(_ text: String) -> String? {
         // Bytes, not Characters: this runs for every trust line of every check.
-        let hex = text.utf8.filter { $0 != ASCII.space }.map(ASCII.upper)
-        guard hex.count == 40 || hex.count == 64, hex.allSatisfy(ASCII.isHexDigit) else { return nil }
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for b in text.utf8 where b != ASCII.space {
+            guard ASCII.isHexDigit(b), hex.count < 64 else { return nil }
+            hex.append(ASCII.upper(b))
+        }
+        guard hex.count == 40 || hex.count == 64 else { return nil }
         return String(decoding: hex, as: UTF8.self)
     }
 }

@@ -31,18 +31,18 @@ public enum FileIO {
         guard fd >= 0 else { throw lastError() }
         defer { close(fd) }
         var out: [UInt8] = []
-        let chunk = 1 << 16
-        // Not zeroed: read fills what is used.
-        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunk)
-        defer { buffer.deallocate() }
-        while true {
-            var n = 0
-            repeat {
-                n = read(fd, buffer.baseAddress, chunk)
-            } while n < 0 && errno == EINTR
-            if n < 0 { throw lastError() }
-            if n == 0 { return out }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<n]))
+        // A page on the stack: the files read whole are small (settings,
+        // key lists), and a heap buffer cost every check two brk calls.
+        return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { (buffer) throws(Failure) -> [UInt8] in
+            while true {
+                var n = 0
+                repeat {
+                    n = read(fd, buffer.baseAddress, buffer.count)
+                } while n < 0 && errno == EINTR
+                if n < 0 { throw lastError() }
+                if n == 0 { return out }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<n]))
+            }
         }
     }
 
