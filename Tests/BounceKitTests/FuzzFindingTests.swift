@@ -92,6 +92,9 @@ struct FuzzFindingTests {
             name: "a bare CR in a part sent as lines, re-encoded as base64, keeps its bytes and verifies",
             file: "sign-004-bare-cr-in-part-sent-as-lines.eml", leaves: 1),
         .init(
+            name: "more parts than are listed, the rest a group over 4 KiB: its g line, without checkpoints, reads back",
+            file: "sign-006-group-past-a-checkpoint.eml", leaves: 31),
+        .init(
             name: "a multipart/mixed without parts but with a preamble is wrapped, its shape bound as a part's",
             file: "sign-005-empty-multipart-with-preamble.eml", leaves: 0),
     ]

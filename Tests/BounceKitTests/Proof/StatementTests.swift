@@ -29,6 +29,15 @@ struct StatementTests {
                 ])
         ),
         (
+            // Found by make fuzz: a group past the first checkpoint's offset
+            // was written without checkpoints and refused when read back.
+            "a group longer than a checkpoint apart, as the signer writes it: no checkpoints",
+            Statement(
+                timestamp: 1_800_000_000, nonce: "01", messageID: "<g@example.org>", headers: nil, hiddenRecipients: nil,
+                shape: nil,
+                leaves: [LeafRecord(length: 12, digest: d1), LeafRecord(length: 4_313, digest: d2, isGroup: true)])
+        ),
+        (
             "r: 0 is kept apart from no r",
             Statement(
                 timestamp: 0, nonce: "ff", messageID: "<c@example.org>", headers: nil, hiddenRecipients: 0, shape: nil,
