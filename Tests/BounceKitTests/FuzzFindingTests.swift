@@ -162,6 +162,26 @@ struct FuzzFindingTests {
         for f in rows.sorted() where !(checked + signed).contains(f) { Issue.record("\(f): row without its stored finding") }
     }
 
+    @Test("parts past the listed 31, over 4 KiB in all, are verified as one group: one byte changed there fails")
+    func groupedPartsAreVerified() throws {
+        var mail =
+            "From: alice@example.org\nTo: bob@example.net\nSubject: many parts\nDate: Sat, 29 Nov 2025 02:41:00 +0000\n"
+            + "Message-ID: <group.1@example.org>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n"
+        for i in 1...40 {
+            let line = "Part \(i) of forty, a line of ordinary text to fill it.\n"
+            mail += "--b\nContent-Type: text/plain\n\n" + String(repeating: line, count: 12)
+        }
+        mail += "--b--\n"
+        let out = try MessageSigner(signer: StubSigner(), hostname: "test.example.org").sign(Array(mail.utf8), now: TestKey.now)
+        let group = try #require(out.statement.leaves.last)
+        #expect(group.isGroup && group.length > CanonicalContent.checkpoint(0), "no group over 4 KiB: \(group)")
+        let bounce = TestMail.bounce(returning: out.bytes)
+        #expect(TestMail.verdict(bounce) == .pass(.body))
+        let forged = String(decoding: bounce, as: UTF8.self).replacingOccurrences("Part 39 of forty", "Part 39 of FORTY")
+        let got = TestMail.verdict(Array(forged.utf8))
+        #expect(got.keyword == "fail" && got.reason.hasPrefix("returned body does not match its hash (part 32"), "one byte changed in a grouped part: got \(got.keyword) (\(got.reason))")
+    }
+
     private func expectSignsAndVerifies(_ name: String, _ input: [UInt8], leaves: Int) throws {
         let out = try MessageSigner(signer: StubSigner(), hostname: "test.example.org").sign(input, now: TestKey.now)
         let lLines = out.statement.text.split(separator: "\n").filter { $0.hasPrefix("l:") }.count
