@@ -75,6 +75,16 @@ public struct BounceChecker {
         self.dkim = policy.dkim == nil ? nil : dkim
     }
 
+    /// The checker `settings` describe at `now`: proofs verified with
+    /// `verifier` (GnuPG in the settings' home when nil), DKIM judged only
+    /// when dkim-domain names some.
+    public init(_ settings: Configuration, now: Int, verifier: (any ClearsignVerifying)? = nil) {
+        self.init(
+            verifier: verifier ?? GPGVerifier(setup: settings.gpgSetup), policy: CheckPolicy(settings, now: now),
+            dkim: settings.dkimDomains.isEmpty
+                ? nil : OpenDKIMVerifier(domains: settings.dkimDomains, keyFile: settings.dkimKeys, now: now))
+    }
+
     /// Checks a message held in memory.
     public func check(_ input: [UInt8]) -> CheckResult {
         decide(BounceOutline.read(input[...], limits: limits, dkim: dkim))

@@ -38,11 +38,7 @@ public struct CheckCommand {
         guard !settings.trust.isEmpty else {
             return Command.fail("bouncecheck: no trusted keys: set trust in \(config ?? Configuration.defaultPath) or give -t", .config)
         }
-        let checker = BounceChecker(
-            verifier: GPGVerifier(setup: settings.gpgSetup),
-            policy: CheckPolicy(settings, now: Host.now),
-            dkim: settings.dkimDomains.isEmpty
-                ? nil : OpenDKIMVerifier(domains: settings.dkimDomains, keyFile: settings.dkimKeys, now: Host.now))
+        let checker = BounceChecker(settings, now: Host.now)
         if options.survey { return Survey(checker: checker).run(options.operands, json: options.json) }
         // The message is read once, streaming, in bounded memory; a pipe is
         // spooled to TMPDIR when it must be passed on (annotate).

@@ -79,8 +79,6 @@ public struct MilterService {
     }
 
     func checker(now: Int) -> BounceChecker {
-        BounceChecker(
-            verifier: verifier, policy: CheckPolicy(config, now: now),
-            dkim: OpenDKIMVerifier(domains: config.dkimDomains, keyFile: config.dkimKeys, now: now))
+        BounceChecker(config, now: now, verifier: verifier)
     }
 }
