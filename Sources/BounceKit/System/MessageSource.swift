@@ -23,6 +23,9 @@ public final class MessageSource {
     }
     private var storage: Storage
     private let ownedFD: Int32?
+    /// The size of a regular file on standard input when it was opened: the
+    /// first reading's buffer is no larger (asking again costs a system call).
+    private var sizeAtOpen: off_t? = nil
     static let chunkSize = 1 << 18
 
     /// A message held in memory.
@@ -40,6 +43,7 @@ public final class MessageSource {
         if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, offset >= 0 {
             storage = .file(fd: fd, start: offset, length: nil)
             ownedFD = nil
+            sizeAtOpen = Swift.max(0, st.st_size - offset)
             return
         }
         let spoolFD = spool ? try Self.openSpool(in: spoolDirectory) : nil
@@ -69,7 +73,7 @@ public final class MessageSource {
         case .memory(let bytes):
             bytes.withUnsafeBufferPointer(body)
         case .file(let fd, let start, let length):
-            let total = try Self.readFile(fd, from: start, length: length, body)
+            let total = try Self.readFile(fd, from: start, length: length, expected: sizeAtOpen, body)
             storage = .file(fd: fd, start: start, length: total)
         case .pipe(let fd, nil):
             _ = try Self.readStream(fd, body)
@@ -135,13 +139,14 @@ public final class MessageSource {
     }
 
     private static func readFile(
-        _ fd: Int32, from start: off_t, length: off_t?, _ body: (UnsafeBufferPointer<UInt8>) -> Void
+        _ fd: Int32, from start: off_t, length: off_t?, expected: off_t?,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Void
     ) throws(FileIO.Failure) -> off_t {
         // Not zeroed first: read fills what is used (a zeroed 256 KiB was a
         // tenth of an ordinary message's time). No larger than the message
         // and one more byte (that read finds the end): a buffer of 256 KiB
         // is mapped in and out by malloc, two system calls at every start.
-        let size = length ?? Self.size(of: fd).map { $0 - start } ?? off_t(chunkSize)
+        let size = length ?? expected ?? off_t(chunkSize)
         let capacity = Int(Swift.max(1, Swift.min(off_t(chunkSize), size + 1)))
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
@@ -162,12 +167,6 @@ public final class MessageSource {
             body(UnsafeBufferPointer(rebasing: buffer[0..<n]))
         }
         return done
-    }
-
-    /// The size of the file open on `fd`, or nil.
-    private static func size(of fd: Int32) -> off_t? {
-        var st = stat()
-        return fstat(fd, &st) == 0 ? st.st_size : nil
     }
 
     /// F_SETPIPE_SZ (Linux; glibc's macro is not visible to Swift).
