@@ -12,8 +12,11 @@ public enum SystemLog {
     /// the foreground, under systemd or a test).
     public static func open(_ program: String, alsoStandardError: Bool = false) {
         // openlog keeps the pointer: give it storage that lives for the process.
+        // The socket is connected by the first line (no LOG_NDELAY): where
+        // /dev/log is missing (a container), connecting here as well was
+        // three more failed system calls for every message.
         let ident = strdup(program)
-        openlog(ident, LOG_PID | LOG_NDELAY | (alsoStandardError ? LOG_PERROR : 0), LOG_MAIL)
+        openlog(ident, LOG_PID | (alsoStandardError ? LOG_PERROR : 0), LOG_MAIL)
     }
 
     /// Logs one line, control characters from mail made spaces.
