@@ -52,4 +52,40 @@ struct SignSurveyTests {
         #expect(!signed.contains("Content-Transfer-Encoding: quoted-printable"), "a plain part was re-encoded")
         #expect(signed.contains("plain line 299 of a long text part\njust another line\nplain line 0 of"))
     }
+
+    @Test("a run is judged line by line: the one-pass reading agrees with each line's")
+    func runAgreesWithLines() {
+        // Lines around the limits and the sixteen-byte steps, starting with
+        // what transit changes or nearly so, with a rare 8-bit or NUL byte;
+        // each run read at every alignment, so a line end falls on each lane.
+        var seed: UInt64 = 0x5EED
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        let lengths = [0, 1, 4, 5, 6, 15, 16, 17, 31, 79, 997, 998, 999, 1000]
+        let starts: [[UInt8]] = [[], Array(".".utf8), Array("From ".utf8), Array("From".utf8), Array("Fro".utf8), Array("Frog ".utf8)]
+        var verdicts: Set<Bool> = []
+        for _ in 0..<3000 {
+            var run: [UInt8] = []
+            for _ in 0..<(1 + next(6)) {
+                var line = starts[next(starts.count)]
+                let length = lengths[next(lengths.count)]
+                while line.count < length { line.append(next(400) == 0 ? [0x80, 0x00, 0xE9][next(3)] : UInt8(0x61 + next(26))) }
+                run += line.prefix(length) + [ASCII.lf]
+            }
+            if next(4) == 0 { run.removeLast() }  // the last line without its LF
+            var byLines = true
+            LineSplitter.lines(of: run[...]) { if !SignSurvey.isTransitSafe($0) { byLines = false } }
+            verdicts.insert(byLines)
+            for offset in 0..<16 {
+                let padded = [UInt8](repeating: 0x61, count: offset) + run
+                padded.withUnsafeBufferPointer { all in
+                    let r = UnsafeBufferPointer(rebasing: all[offset...])
+                    #expect(SignSurvey.isTransitSafe(lines: r) == byLines, "offset \(offset): \(String(decoding: run.prefix(60), as: UTF8.self))")
+                }
+            }
+        }
+        #expect(verdicts == [true, false], "the cases tried were all judged alike")
+    }
 }
