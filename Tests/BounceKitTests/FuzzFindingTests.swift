@@ -56,6 +56,10 @@ struct FuzzFindingTests {
         .init(
             name: "a second copy with another To fails, though the first verifies", file: "fuzz-007-copy-to-altered.eml",
             verdict: "fail", reason: FailReason.headersAltered.description),
+        .init(
+            name: "a copy with other From fields past the 16 originals read: no pass, as none of those is verified",
+            file: "fuzz-008-copy-past-the-originals-limit.eml", verdict: "fail",
+            reason: "returned body cannot be verified (the bounce returns more than 16 messages"),
     ]
 
     @Test("each checker finding, as LF and CRLF, gets its verdict for its reason", arguments: checkRows)

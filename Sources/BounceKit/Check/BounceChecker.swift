@@ -127,6 +127,13 @@ public struct BounceChecker {
         case (let kind, nil):
             verdict = .unverifiable(kind)
         }
+        if outline.originalsNotRead > 0, case .pass = verdict {
+            // A copy past the limit may read otherwise: what passed is not
+            // all the bounce returns (the sender does not choose the copy).
+            let why = "the bounce returns more than \(outline.limits.maxOriginals) messages; \(outline.originalsNotRead) not read"
+            findings.steps.append("copies: \(why)")
+            verdict = .fail(.bodyUnverifiable(why))
+        }
         var result = CheckResult(verdict: verdict, report: report, findings: findings)
         result.defects = outline.defects.union(report.original?.message.defects ?? [])
         return result

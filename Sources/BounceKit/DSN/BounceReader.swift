@@ -54,6 +54,9 @@ public struct BounceOutline: Sendable {
     public var dkim: (any DKIMVerifying)? = nil
     /// The root header's signal fields, read once for the reader and the classifier.
     var rootSignals: SignalFields? = nil
+    /// Parts that may hold a returned original past `limits.maxOriginals`,
+    /// not read: a copy among them is not verified, so no verdict may pass.
+    public var originalsNotRead = 0
 
     /// The bounce itself.
     public var root: OutlineEntity { entities[0] }
@@ -90,6 +93,7 @@ struct BounceReader: MIMEScanVisitor {
     /// Originals read from raw lines: every line below them goes in.
     private var taps: [(ordinal: Int, feed: OriginalFeed)] = []
     private var originals = 0
+    private var originalsNotRead = 0
     private var rootSignals: SignalFields? = nil
 
     /// Started on the first original's header proof (Check/EarlyVerifier.swift).
@@ -103,7 +107,9 @@ struct BounceReader: MIMEScanVisitor {
 
     /// The outline, once the scanner has finished.
     var outline: BounceOutline {
-        BounceOutline(entities: entities, defects: defects, limits: limits, dkim: dkim, rootSignals: rootSignals)
+        BounceOutline(
+            entities: entities, defects: defects, limits: limits, dkim: dkim, rootSignals: rootSignals,
+            originalsNotRead: originalsNotRead)
     }
 
     mutating func begin(_ e: ScannedEntity) {
@@ -121,12 +127,16 @@ struct BounceReader: MIMEScanVisitor {
             if !ordinaryText { o.capture = BodyDecoder(e.encoding) }
         }
         if e.isMultipart { o.capture = BodyDecoder(.sevenBit) }  // the preamble, if no part comes
-        if originals < limits.maxOriginals, !e.isMultipart,
-            ["message/rfc822", "message/global", "message/partial"].contains(type) || returnedHeaderTypes.contains(type)
-        {
+        let attached =
+            !e.isMultipart
+            && (["message/rfc822", "message/global", "message/partial"].contains(type) || returnedHeaderTypes.contains(type))
+        let rawMessage = e.ordinal > 0 && (e.header.first("Message-ID") != nil || e.header.first("Received") != nil)
+        if (attached || rawMessage) && originals >= limits.maxOriginals {
+            originalsNotRead += 1
+        } else if attached {
             originals += 1
             o.original = OriginalFeed(decoding: e.encoding, limits: limits, limitBefore: limitHit, dkim: dkim, early: early)
-        } else if originals < limits.maxOriginals, e.ordinal > 0, e.header.first("Message-ID") != nil || e.header.first("Received") != nil {
+        } else if rawMessage {
             originals += 1
             var feed = OriginalFeed(decoding: nil, limits: limits, limitBefore: limitHit, dkim: dkim, early: early)
             feed.raw(e.rawHeader)

@@ -104,6 +104,13 @@ struct BounceCheckerTests {
         return Array(bytes[..<i] + bytes[j...])
     }
 
+    /// `n` more message/rfc822 parts after the returned original (which
+    /// `TestMail.bounce` puts in the report's last part, left open here).
+    static func decoys(_ n: Int) -> [UInt8] {
+        let part = "\n--bounce-9f3a\nContent-Type: message/rfc822\n\nFrom: x@example.net\nSubject: decoy\n\ntext\n"
+        return Array(String(repeating: part, count: n).utf8)
+    }
+
     /// A DSN that reports a failure and returns nothing.
     static let bounceWithoutOriginal = Array((TestMail.report + "--bounce-9f3a--\n").utf8)
 
@@ -310,6 +317,13 @@ struct BounceCheckerTests {
             Row(
                 name: "cut inside the first part", input: bounce(cut(m, at: "short first part", plus: 5)),
                 want: .fail(.bodyUnverifiable("it is cut short before any of it"))),
+            Row(
+                name: "16 parts that may hold an original, the first the genuine message",
+                input: bounce(m + decoys(15)), want: .pass(.body)),
+            Row(
+                name: "a 17th part that may hold an original is not read: a copy there would go unverified",
+                input: bounce(m + decoys(16)),
+                want: .fail(.bodyUnverifiable("the bounce returns more than 16 messages; 1 not read"))),
             Row(
                 name: "a version 1 body cut short", input: bounce(cut(version1(), at: "Signed before", plus: 6)),
                 want: .fail(.bodyUnverifiable("it is cut short, and a version 1 proof cannot verify part of a body"))),
