@@ -35,7 +35,7 @@ func run(_ path: String, _ args: [String], input: [UInt8] = [], env: [String: St
     defer { try? FileManager.default.removeItem(at: scratch) }
     let inURL = scratch.appendingPathComponent("in"), errURL = scratch.appendingPathComponent("err")
     try Data(input).write(to: inURL)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     let inHandle = try FileHandle(forReadingFrom: inURL), errHandle = try FileHandle(forWritingTo: errURL)
     defer { try? inHandle.close(); try? errHandle.close() }
     let outPipe = Pipe()
@@ -57,9 +57,20 @@ func bouncecheck(_ args: [String], input: [UInt8] = [], env: [String: String] = 
     try run(binDir.appendingPathComponent("bouncecheck").path, args, input: input, env: env)
 }
 
-/// A private temporary directory, removed by `cleanUp`.
+/// Where this test process keeps its temporary directories: removed when
+/// it exits, with those its shared fixtures (the keyring) keep for its
+/// whole run, and those a failed test left.
+let testRoot: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("bouncesign-tests-\(getpid())")
+    try? FileManager.default.removeItem(at: url)  // a process long gone with the same pid
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    atexit { try? FileManager.default.removeItem(at: testRoot) }
+    return url
+}()
+
+/// A private temporary directory, under `testRoot`.
 func temporaryDirectory(_ name: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("bouncesign-test-\(name)-\(UUID().uuidString)")
+    let url = testRoot.appendingPathComponent("\(name)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(
         at: url, withIntermediateDirectories: true,
         attributes: [.posixPermissions: 0o700])

@@ -232,7 +232,7 @@ struct MessageSignerTests {
     /// A regular file holding `bytes`, open for reading (the caller closes it).
     static func file(_ bytes: [UInt8]) -> Int32 {
         let path = NSTemporaryDirectory() + "bouncesign-signer-test-" + UUID().uuidString
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         let fd = open(path, O_RDONLY)
         unlink(path)
         return fd
