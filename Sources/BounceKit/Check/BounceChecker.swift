@@ -127,10 +127,9 @@ public struct BounceChecker {
         case (let kind, nil):
             verdict = .unverifiable(kind)
         }
-        if outline.originalsNotRead > 0, case .pass = verdict {
-            // A copy past the limit may read otherwise: what passed is not
-            // all the bounce returns (the sender does not choose the copy).
-            let why = "the bounce returns more than \(outline.limits.maxOriginals) messages; \(outline.originalsNotRead) not read"
+        if let why = report.original?.unread, case .pass = verdict {
+            // A copy not read may read otherwise: what passed is not all the
+            // bounce returns (its sender does not choose the copy checked).
             findings.steps.append("copies: \(why)")
             verdict = .fail(.bodyUnverifiable(why))
         }

@@ -104,20 +104,22 @@ enum BounceClassifier {
     /// a body back goes along, to be verified too: the bounce's sender does
     /// not choose which copy is checked.
     static func findOriginal(in outline: BounceOutline) -> ReturnedOriginal? {
-        var found: [(message: ReturnedMessage, location: String, inline: Bool)] = []
+        var found: [(message: ReturnedMessage, location: String, inline: Bool, entity: OutlineEntity)] = []
         for entity in outline.entities.dropFirst() {
             guard let m = entity.original, !m.header.fields.isEmpty else { continue }
             let type = entity.contentType.mediaType
             let attached = type.hasPrefix("message/") || returnedHeaderTypes.contains(type)
-            found.append((m, attached ? "\(type) part" : "part without part headers", false))
+            found.append((m, attached ? "\(type) part" : "part without part headers", false, entity))
         }
-        for entity in outline.entities
-        where entity.isLeaf && entity.original == nil && (entity.contentType.type == "text" || entity === outline.root) {
+        let searched = outline.entities.filter {
+            $0.isLeaf && $0.original == nil && ($0.contentType.type == "text" || $0 === outline.root)
+        }
+        for entity in searched {
             guard let block = InlineOriginal.find(in: entity.text[...]) else { continue }
             let where_ = entity === outline.root ? "body" : "\(entity.contentType.mediaType) part"
             // Text kept up to the limit may have been cut there.
             let whole = entity.text.count < outline.limits.maxKeptText
-            found.append((ReturnedMessage.read(block, limits: outline.limits, whole: whole, dkim: outline.dkim), "text pasted into the \(where_)", true))
+            found.append((ReturnedMessage.read(block, limits: outline.limits, whole: whole, dkim: outline.dkim), "text pasted into the \(where_)", true, entity))
         }
         // Last resort, for parts whose boundary does not match: any header
         // block in a multipart's text, or in the status part that a part
@@ -126,7 +128,7 @@ enum BounceClassifier {
             for entity in outline.entities
             where !entity.isLeaf || entity === outline.root || entity.contentType.mediaType.hasSuffix("delivery-status") {
                 guard let block = InlineOriginal.headerBlock(in: entity.text[...], from: 0) else { continue }
-                found.append((ReturnedMessage.read(block, limits: outline.limits, dkim: outline.dkim), "text in the raw body", true))
+                found.append((ReturnedMessage.read(block, limits: outline.limits, dkim: outline.dkim), "text in the raw body", true, entity))
                 break
             }
         }
@@ -135,9 +137,17 @@ enum BounceClassifier {
         let copies = found.dropFirst().filter {
             $0.message.bodyCameBack && $0.message.header["Message-ID"].flatMap(MessageID.normalize) == id
         }
+        // Where another copy could be and was not looked for. The text
+        // holding the original itself may be cut: that copy is read as cut.
+        var unread: String? = nil
+        if outline.originalsNotRead > 0 {
+            unread = "the bounce returns more than \(outline.limits.maxOriginals) messages; \(outline.originalsNotRead) not read"
+        } else if searched.contains(where: { $0.textCut && $0 !== first.entity }) {
+            unread = "its text is longer than bouncecheck reads for pasted copies"
+        }
         return ReturnedOriginal(
             message: first.message, form: form(of: first.message, inline: first.inline), location: first.location,
-            copies: copies.map(\.message))
+            copies: copies.map(\.message), unread: unread)
     }
 
     /// Whole, truncated (cut short) or headers only.

@@ -28,6 +28,8 @@ public final class OutlineEntity: @unchecked Sendable {
     /// The decoded start of a text or delivery-status part (or of the
     /// message, or a multipart without parts), at most `Limits.maxKeptText`.
     public internal(set) var text: [UInt8] = []
+    /// Text of it was left out of `text` (a limit of kept text).
+    public internal(set) var textCut = false
     /// The returned original this part holds, read from it.
     public internal(set) var original: ReturnedMessage? = nil
 
@@ -201,9 +203,13 @@ struct BounceReader: MIMEScanVisitor {
         open[i].capture = nil
         let entity = open[i].entity
         var budget = Swift.min(limits.maxKeptText - entity.text.count, limits.maxKeptTextTotal - keptText)
-        guard budget > 0 else { return }
+        guard budget > 0 else {
+            entity.textCut = true
+            return
+        }
         c.line(line) { chunk in
             let n = Swift.min(chunk.count, budget)
+            if n < chunk.count { entity.textCut = true }
             entity.text += UnsafeBufferPointer(rebasing: chunk[..<n])
             budget -= n
             keptText += n
@@ -218,9 +224,13 @@ struct BounceReader: MIMEScanVisitor {
         open[i].capture = nil
         let entity = open[i].entity
         var budget = Swift.min(limits.maxKeptText - entity.text.count, limits.maxKeptTextTotal - keptText)
-        guard budget > 0 else { return }
+        guard budget > 0 else {
+            entity.textCut = true
+            return
+        }
         _ = c.lfLines(run) { chunk in
             let n = Swift.min(chunk.count, budget)
+            if n < chunk.count { entity.textCut = true }
             entity.text += UnsafeBufferPointer(rebasing: chunk[..<n])
             budget -= n
             keptText += n

@@ -44,6 +44,9 @@ public struct ReturnedOriginal: Sendable {
     /// Other copies in the bounce with the same Message-ID and a body: they
     /// are verified as well.
     public var copies: [ReturnedMessage] = []
+    /// Why a part that may hold another copy was not read (past a limit):
+    /// then no copy there is verified, and the bounce cannot pass.
+    public var unread: String? = nil
 }
 
 /// A message classified.

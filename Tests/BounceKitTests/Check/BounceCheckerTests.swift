@@ -111,6 +111,11 @@ struct BounceCheckerTests {
         return Array(String(repeating: part, count: n).utf8)
     }
 
+    /// About `bytes` of text, in lines of 64.
+    static func filler(_ bytes: Int) -> String {
+        String(repeating: String(repeating: "f", count: 63) + "\n", count: bytes / 64)
+    }
+
     /// A DSN that reports a failure and returns nothing.
     static let bounceWithoutOriginal = Array((TestMail.report + "--bounce-9f3a--\n").utf8)
 
@@ -325,6 +330,14 @@ struct BounceCheckerTests {
                 input: bounce(m + decoys(16)),
                 want: .fail(.bodyUnverifiable("the bounce returns more than 16 messages; 1 not read"))),
             Row(
+                name: "a text part just within what is kept for pasted copies",
+                input: bounce(m).replacingFirst("delivered.\n", with: "delivered.\n" + filler(Limits.standard.maxKeptText - 64)) ?? [],
+                want: .pass(.body)),
+            Row(
+                name: "a text part longer than is kept: a copy pasted past that would go unverified",
+                input: bounce(m).replacingFirst("delivered.\n", with: "delivered.\n" + filler(Limits.standard.maxKeptText + 64)) ?? [],
+                want: .fail(.bodyUnverifiable("its text is longer than bouncecheck reads for pasted copies"))),
+            Row(
                 name: "a version 1 body cut short", input: bounce(cut(version1(), at: "Signed before", plus: 6)),
                 want: .fail(.bodyUnverifiable("it is cut short, and a version 1 proof cannot verify part of a body"))),
             Row(
@@ -411,6 +424,37 @@ struct BounceCheckerTests {
         case .bodyRequired: return "bodyRequired"
         case .dkim: return "dkim"
         }
+    }
+
+    @Test("an original pasted into text longer than is kept is read as cut there, and passes for what came back")
+    func longPastedOriginalPasses() throws {
+        let big = Self.message().replacingOccurrences(of: Self.bigText, with: Self.filler(Limits.standard.maxKeptText + 4096))
+        let signed = try #require(Self.signed(big)).bytes
+        let bounce =
+            Array(
+                """
+                From: Mail Delivery System <Mailer-Daemon@mx.example.net>
+                To: alice@example.org
+                Subject: Mail delivery failed: returning message to sender
+
+                This message was created automatically by mail delivery software.
+
+                A message that you sent could not be delivered to one or more of its
+                recipients. This is a permanent error. The following address(es) failed:
+
+                  bob@example.net
+                    mailbox is full
+
+                ------ This is a copy of the message, including all the headers. ------
+
+
+                """.utf8) + signed
+        let result = BounceChecker(verifier: ScriptedVerifier(), policy: TestKey.policy()).check(bounce)
+        guard case .pass(.partial) = result.verdict else {
+            Issue.record("got \(result.verdict.keyword) (\(result.verdict.reason)), want a partial pass")
+            return
+        }
+        #expect(!result.explanation.contains { $0.hasPrefix("copies:") }, "\(result.explanation)")
     }
 
     @Test("the rows reach every FailReason case; a case only a known bug hides is named by its row")
