@@ -3,10 +3,14 @@
  *
  *   interleave RUNS OURS-ARGV... ';' BASE-ARGV...
  *
- * Runs the two in turn, RUNS times each (after 20 of each to warm up), each
- * with standard output and error on /dev/null, and prints, in ms:
+ * An argument "<FILE" (the last of a command) gives it FILE on standard
+ * input. INTERLEAVE_SUBTRACT (ms, default 0) is taken off every time: the
+ * start-up of a shell both commands run through.
+ * Runs the two in turn, RUNS times each (after INTERLEAVE_WARMUP of each to
+ * warm up, default 20), each with standard output and error on /dev/null,
+ * and prints, in ms, then the median of the pairs' speed ratios:
  *
- *   ours MEDIAN base MEDIAN above MEDIAN-OF-(OURS - BASE)
+ *   ours MEDIAN base MEDIAN above MEDIAN-OF-(OURS - BASE) ratio MEDIAN-OF-(BASE / OURS)
  *
  * hyperfine runs all of one command, then all of the other: on a shared
  * machine the speed drifts by a tenth of a millisecond between the two
@@ -33,6 +37,20 @@ static double median(double *v, int n) {
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* Output to /dev/null; standard input from the command's "<FILE", which
+ * is taken off its argv. */
+static void prepare(char **argv, posix_spawn_file_actions_t *actions) {
+    posix_spawn_file_actions_init(actions);
+    posix_spawn_file_actions_addopen(actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(actions, 2, "/dev/null", O_WRONLY, 0);
+    for (int i = 0; argv[i]; i++)
+        if (argv[i][0] == '<') {
+            posix_spawn_file_actions_addopen(actions, 0, argv[i] + 1, O_RDONLY, 0);
+            argv[i] = NULL;
+            break;
+        }
+}
+
 /* Milliseconds one run of argv takes, from spawn to exit. */
 static double run(char **argv, const posix_spawn_file_actions_t *quiet) {
     struct timespec a, b;
@@ -57,20 +75,24 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: interleave RUNS OURS-ARGV... ';' BASE-ARGV...\n");
         return 2;
     }
-    posix_spawn_file_actions_t quiet;
-    posix_spawn_file_actions_init(&quiet);
-    posix_spawn_file_actions_addopen(&quiet, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_t for_ours, for_base;
+    prepare(ours, &for_ours);
+    prepare(base, &for_base);
+    const char *subtract = getenv("INTERLEAVE_SUBTRACT");
+    double shell = subtract ? atof(subtract) : 0;
     double *t_ours = malloc(sizeof(double) * runs), *t_base = malloc(sizeof(double) * runs);
-    double *above = malloc(sizeof(double) * runs);
-    for (int i = -20; i < runs; i++) {
+    double *above = malloc(sizeof(double) * runs), *ratio = malloc(sizeof(double) * runs);
+    const char *warmup = getenv("INTERLEAVE_WARMUP");
+    for (int i = warmup ? -atoi(warmup) : -20; i < runs; i++) {
         /* Which goes first alternates: neither always follows the other. */
         double o, b;
-        if (i % 2) { o = run(ours, &quiet); b = run(base, &quiet); }
-        else { b = run(base, &quiet); o = run(ours, &quiet); }
+        if (i % 2) { o = run(ours, &for_ours); b = run(base, &for_base); }
+        else { b = run(base, &for_base); o = run(ours, &for_ours); }
+        o -= shell, b -= shell;
         if (i < 0) continue;
-        t_ours[i] = o, t_base[i] = b, above[i] = o - b;
+        t_ours[i] = o, t_base[i] = b, above[i] = o - b, ratio[i] = b / o;
     }
-    printf("ours %.3f base %.3f above %.3f\n", median(t_ours, runs), median(t_base, runs), median(above, runs));
+    printf("ours %.3f base %.3f above %.3f ratio %.3f\n", median(t_ours, runs), median(t_base, runs), median(above, runs),
+           median(ratio, runs));
     return 0;
 }
