@@ -330,6 +330,19 @@ struct BounceCheckerTests {
                 input: bounce(m + decoys(16)),
                 want: .fail(.bodyUnverifiable("the bounce returns more than 16 messages; 1 not read"))),
             Row(
+                name: "the 17th is a part whose own header starts a message (Message-ID), not a message part",
+                input: bounce(m + decoys(15) + Array("\n--bounce-9f3a\nMessage-ID: <decoy@example.net>\n\ntext\n".utf8)),
+                want: .fail(.bodyUnverifiable("the bounce returns more than 16 messages; 1 not read"))),
+            Row(
+                name: "text parts each within what is kept, past what is kept of all together",
+                input: bounce(m).replacingFirst(
+                    "delivered.\n",
+                    with: "delivered.\n"
+                        + String(
+                            repeating: "\n--bounce-9f3a\nContent-Type: text/plain\n\n" + filler(Limits.standard.maxKeptText - 4096),
+                            count: Limits.standard.maxKeptTextTotal / Limits.standard.maxKeptText + 1)) ?? [],
+                want: .fail(.bodyUnverifiable("its text is longer than bouncecheck reads for pasted copies"))),
+            Row(
                 name: "a text part just within what is kept for pasted copies",
                 input: bounce(m).replacingFirst("delivered.\n", with: "delivered.\n" + filler(Limits.standard.maxKeptText - 64)) ?? [],
                 want: .pass(.body)),
