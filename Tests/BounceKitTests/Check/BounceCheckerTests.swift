@@ -447,16 +447,9 @@ struct BounceCheckerTests {
             Array(
                 """
                 From: Mail Delivery System <Mailer-Daemon@mx.example.net>
-                To: alice@example.org
                 Subject: Mail delivery failed: returning message to sender
 
-                This message was created automatically by mail delivery software.
-
-                A message that you sent could not be delivered to one or more of its
-                recipients. This is a permanent error. The following address(es) failed:
-
-                  bob@example.net
-                    mailbox is full
+                A message that you sent could not be delivered: bob@example.net, mailbox is full.
 
                 ------ This is a copy of the message, including all the headers. ------
 
