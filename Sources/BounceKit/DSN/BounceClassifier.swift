@@ -111,7 +111,7 @@ enum BounceClassifier {
             let attached = type.hasPrefix("message/") || returnedHeaderTypes.contains(type)
             found.append((m, attached ? "\(type) part" : "part without part headers", false, entity))
         }
-        let searched = outline.entities.filter {
+        let searched = outline.entities.lazy.filter {
             $0.isLeaf && $0.original == nil && ($0.contentType.type == "text" || $0 === outline.root)
         }
         for entity in searched {
@@ -142,6 +142,8 @@ enum BounceClassifier {
         var unread: String? = nil
         if outline.originalsNotRead > 0 {
             unread = "the bounce returns more than \(outline.limits.maxOriginals) messages; \(outline.originalsNotRead) not read"
+        } else if outline.defects.contains(.tooComplex) {
+            unread = "the bounce has parts nested deeper, or more parts, than bouncecheck reads"
         } else if searched.contains(where: { $0.textCut && $0 !== first.entity }) {
             unread = "its text is longer than bouncecheck reads for pasted copies"
         }
