@@ -1,8 +1,9 @@
 #!/bin/sh
 # bench.sh — how fast and how small bouncesign and bouncecheck are, each
 # figure measured against a baseline on the same input in the same run.
-# Run by `make bench` as BIN=<release bin dir> sh scripts/bench.sh (the
-# binaries built with -static-stdlib). Prints a table and writes it to
+# Run by `make bench` as BIN=<release bin dir> LINKFLAGS=<the Makefile's>
+# sh scripts/bench.sh (the binaries built with -static-stdlib and libstdc++
+# linked in; figure 1's floor is linked with LINKFLAGS too). Prints a table and writes it to
 # bench/results.txt; hyperfine's own output goes to bench/results-hyperfine.log.
 #
 #   1  bouncecheck, ordinary 20 kB message      vs cat of it                  ratio <= 2, or, where
@@ -242,7 +243,7 @@ swiftc=$(command -v swiftc || echo "$(dirname "$(command -v swift)")/swiftc")
 if "$swiftc" -O -static-stdlib -Xfrontend -function-sections \
   -Xfrontend -disable-concrete-type-metadata-mangled-name-accessors \
   -Xfrontend -disable-type-layout -Xfrontend -disable-preallocated-instantiation-caches -Xlinker --no-export-dynamic \
-  "$here/startup-floor.swift" -o "$tmp/startup-floor" 2> "$tmp/swiftc.log"; then
+  ${LINKFLAGS:-} "$here/startup-floor.swift" -o "$tmp/startup-floor" 2> "$tmp/swiftc.log"; then
   measure "1 floor: minimal Swift program vs cat" "$FAST_RUNS" -N "'$tmp/startup-floor' '$tmp/msg20k'" "cat '$tmp/msg20k'"
   ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')
   row "1 floor: minimal Swift program vs cat" "$FAST_RUNS" "$ours_ms" "$base_ms" "$ratio" "<=" - "$(peak_rss /dev/null "$tmp/startup-floor" "$tmp/msg20k")"

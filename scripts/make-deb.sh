@@ -10,7 +10,8 @@
 # write md5sums, and compute Depends with dpkg-shlibdeps.
 #
 # Depends: dpkg-shlibdeps sees only the libraries linked at build time (libc6,
-# libgcc-s1, libstdc++6; the Swift runtime is inside the programs). libgpgme
+# and libmilter for the milter; the Swift runtime, libstdc++ and libgcc are
+# inside the programs: the Makefile's LINKFLAGS). libgpgme
 # and libgcrypt are dlopen()ed on first use (Sources/CGPGME/shim.h,
 # Sources/CGcrypt/shim.h), so they are declared here, at the versions their
 # Debian shlibs files give (what dpkg-shlibdeps would have written had the
