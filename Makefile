@@ -67,7 +67,7 @@ build: deps $(STATIC_CXX)
 # Written anew each time: the archive's path moves with the GCC version.
 $(STATIC_CXX): FORCE
 	@a=$$($(CLANG) -print-file-name=libstdc++.a); case $$a in /*) ;; \
-	  *) echo "libstdc++.a not found (Debian: libstdc++-12-dev, which Swift needs)" >&2; exit 1;; esac; \
+	  *) echo "libstdc++.a not found: install the libstdc++ development package Swift needs (Debian 12: libstdc++-12-dev)" >&2; exit 1;; esac; \
 	mkdir -p $@ && echo "INPUT($$a)" > $@/libstdc++.so
 FORCE:
 

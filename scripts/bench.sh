@@ -236,6 +236,8 @@ measure "1 bouncecheck ordinary 20 kB vs cat" "$FAST_RUNS" -N \
 rss=$(peak_rss /dev/null "$BIN/bouncecheck" -c "$conf" "$tmp/msg20k")
 ratio=$(awk -v a="$ours_ms" -v b="$base_ms" 'BEGIN { printf "%.2f", a / b }')
 row "1 check ordinary 20 kB vs cat" "$FAST_RUNS" "$ours_ms" "$base_ms" "$ratio" "<=" 2 "$rss"
+# The floor's bound holds only where the floor makes 2x cat impossible.
+floor_bound=$(awk -v r="$ratio" 'BEGIN { print (r <= 2) ? "-" : 0.2 }')
 # The platform's floor: a minimal Swift program built as bouncecheck is
 # (the Makefile's release flags, but for the link order, which lists
 # bouncecheck's own functions), reading the same file.
@@ -254,7 +256,7 @@ if "$swiftc" -O -static-stdlib -Xfrontend -function-sections \
   "$tmp/interleave" "$FAST_RUNS" "$BIN/bouncecheck" -c "$conf" "$tmp/msg20k" ";" \
     "$tmp/startup-floor" "$tmp/msg20k" > "$tmp/paired"
   read -r _ ours_ms _ base_ms _ above _ _ < "$tmp/paired"
-  row "1 check 20 kB: ms above the Swift floor" "$FAST_RUNS" "$ours_ms" "$base_ms" "$above" "<=" 0.2 "$rss"
+  row "1 check 20 kB: ms above the Swift floor" "$FAST_RUNS" "$ours_ms" "$base_ms" "$above" "<=" "$floor_bound" "$rss"
 else
   echo "bench: cannot build scripts/startup-floor.swift: $(tail -n 1 "$tmp/swiftc.log")" >&2
 fi
@@ -463,6 +465,8 @@ elapsed=$(( $(date +%s) - started ))
   echo
   echo "notes:"
   [ "$ONLY" = "1 2 3 4 5 6" ] || echo "- only figures $ONLY measured (BENCH_ONLY)."
+  [ "${floor_bound:-}" = - ] && echo "- figure 1: bouncecheck is within 2x cat, so the bound of the floor's row (0.2 ms above a minimal
+  Swift program, for where that program is itself above 2x cat) does not apply: it is shown for information."
   echo "- 100 MB rows: $BIG_RUNS runs each (1 and 10 MB, 5: $MID_RUNS; figure 1: $FAST_RUNS; 2-3: $RUNS), after 2 warm-up runs."
   echo "- bouncecheck exit statuses: ordinary 20 kB $st_plain (2 = none), genuine bounce $st_bounce (0 = pass)."
   want 4 && echo "  big bounces (bouncecheck FILE):$statuses"
