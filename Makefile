@@ -30,7 +30,8 @@ SWIFT   ?= swift
 # an ordinary message. The runtime's link file asks for -lstdc++; the linker
 # script $(STATIC_CXX)/libstdc++.so, searched first, answers with the archive.
 STATIC_CXX = $(CURDIR)/.build/static-cxx
-CLANG ?= $(dir $(realpath $(shell command -v $(SWIFT))))clang
+# The toolchain's clang (it links the programs), else one on the PATH.
+CLANG ?= $(firstword $(wildcard $(dir $(realpath $(shell command -v $(SWIFT))))clang) $(shell command -v clang cc))
 LINKFLAGS = -L$(STATIC_CXX) -Xclang-linker -static-libgcc
 SWIFTFLAGS ?= -c release -Xswiftc -static-stdlib --disable-local-rpath \
   $(addprefix -Xswiftc ,$(LINKFLAGS)) \
@@ -67,7 +68,7 @@ build: deps $(STATIC_CXX)
 # Written anew each time: the archive's path moves with the GCC version.
 $(STATIC_CXX): FORCE
 	@a=$$($(CLANG) -print-file-name=libstdc++.a); case $$a in /*) ;; \
-	  *) echo "libstdc++.a not found: install the libstdc++ development package Swift needs (Debian 12: libstdc++-12-dev)" >&2; exit 1;; esac; \
+	  *) echo "libstdc++.a not found (asked '$(CLANG)'): install the libstdc++ development package Swift needs (Debian 12: libstdc++-12-dev)" >&2; exit 1;; esac; \
 	mkdir -p $@ && echo "INPUT($$a)" > $@/libstdc++.so
 FORCE:
 
