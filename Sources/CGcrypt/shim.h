@@ -1,13 +1,13 @@
-/* libgcrypt, GnuPG's own crypto library: SHA-256 and random bytes without Foundation.
+/* libgcrypt, GnuPG's own crypto library: SHA-256 without Foundation.
  *
- * Not linked but loaded on first use (Proof/SHA256.swift), like libgpgme
+ * Not linked but loaded on first use (Proof/Crypto.swift), like libgpgme
  * (CGPGME/shim.h): most bouncecheck runs hash nothing. gcrypt.h still gives
  * the types; each function below is a pointer of exactly its declared type. */
 #include <gcrypt.h>
 #include <dlfcn.h>
 
 #define BOUNCESIGN_GCRYPT_FUNCTIONS(F) \
-    F(md_open) F(md_close) F(md_write) F(md_copy) F(md_read) F(create_nonce)
+    F(md_open) F(md_close) F(md_write) F(md_copy) F(md_read)
 
 /* gcry_X is called as table.X. */
 struct bouncesign_gcrypt {

@@ -105,6 +105,10 @@ public struct BounceChecker {
     public func decide(_ outline: BounceOutline) -> CheckResult {
         let report = BounceClassifier.classify(outline)
         var findings = ProofFindings()
+        if report.original != nil, case .failure(let why) = Crypto.library {
+            // The original was read without a hash: its digests say nothing.
+            return CheckResult(verdict: .temperror(why.description), report: report, findings: findings)
+        }
         var verdict: Verdict
         switch (report.kind, report.original) {
         case (.notBounce, _):

@@ -1,31 +1,46 @@
-// libgcrypt, loaded once on first use, its random numbers, and hex.
+// libgcrypt, loaded once on first use; random bytes from the kernel; hex.
 import CGcrypt
 import Glibc
 
-/// libgcrypt, loaded and set up once, and its random numbers.
+/// libgcrypt, loaded and set up once on first use, and random bytes.
 public enum Crypto {
-    /// libgcrypt's functions (`gcry_md_open` is `.md_open`), loaded on first
-    /// use. Without libgcrypt nothing can be hashed, and SHA256's callers
-    /// cannot be told (it does not throw): exit EX_TEMPFAIL, as on any
-    /// run-time failure, so the mail is kept and retried.
-    static let gcrypt: bouncesign_gcrypt = {
+    /// libgcrypt cannot be loaded, so nothing can be hashed: a temporary
+    /// failure of this host (exit 75), never a verdict on the mail.
+    public struct Unavailable: Error, Equatable, CustomStringConvertible {
+        /// dlerror()'s account of what is missing.
+        public let reason: String
+        /// The reason in an administrator's words.
+        public var description: String { "cannot load libgcrypt: \(reason); install libgcrypt20" }
+    }
+
+    /// libgcrypt's functions (`gcry_md_open` is `.md_open`), or why they
+    /// cannot be loaded; loaded at the first hash, out of bouncecheck's
+    /// start-up. Without them a hash takes nothing in (SHA256), so what acts
+    /// on a digest asks first: MessageSigner before it reads a message,
+    /// BounceChecker before it verifies a returned original.
+    static let library: Result<bouncesign_gcrypt, Unavailable> = {
         let table = UnsafeMutablePointer<bouncesign_gcrypt>.allocate(capacity: 1)
         defer { table.deallocate() }
         guard bouncesign_gcrypt_load(table) == 0 else {
-            let program = CommandLine.arguments.first?.split(separator: "/").last.map(String.init) ?? "bouncesign"
-            let reason = dlerror().map { String(cString: $0) } ?? "a function is missing"
-            let line = Array("\(program): cannot load libgcrypt: \(reason); install libgcrypt20\n".utf8)
-            _ = write(2, line, line.count)
-            exit(ExitStatus.tempFail.rawValue)
+            return .failure(Unavailable(reason: dlerror().map { String(cString: $0) } ?? "a function is missing"))
         }
-        return table.pointee
+        return .success(table.pointee)
     }()
 
-    /// `count` unpredictable bytes for nonces and boundaries (libgcrypt's
-    /// nonce generator: fast, and never drains the strong pool).
+    /// Loads libgcrypt, unless it is loaded already.
+    public static func load() throws(Unavailable) {
+        if case .failure(let why) = library { throw why }
+    }
+
+    /// `count` unpredictable bytes for nonces and boundaries: the kernel's
+    /// (getrandom(2), through the standard library's generator).
     public static func randomBytes(_ count: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        out.withUnsafeMutableBytes { gcrypt.create_nonce($0.baseAddress, count) }
+        var generator = SystemRandomNumberGenerator()
+        var out: [UInt8] = []
+        out.reserveCapacity(count)
+        while out.count < count {
+            withUnsafeBytes(of: generator.next()) { out.append(contentsOf: $0.prefix(count - out.count)) }
+        }
         return out
     }
 }

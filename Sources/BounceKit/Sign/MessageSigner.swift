@@ -41,6 +41,7 @@ public struct MessageSigner {
     /// `envelope`: the envelope recipients, when known (re-injection): the
     /// statement then counts those not in To or Cc.
     public func prepare(_ source: MessageSource, now: Int, envelope: Envelope? = nil) throws(SignError) -> PreparedMessage {
+        do { try Crypto.load() } catch { throw .hashing(error) }
         // gpg starts now and waits for the statement (EarlyClearsign).
         let early = signer.begin()
         defer { early?.abandon() }

@@ -7,6 +7,8 @@ public enum SignError: Error, CustomStringConvertible {
     case unusableMessageID(String)
     /// GnuPG could not sign (its home, the key, or gpg itself).
     case gpg(GPGError)
+    /// libgcrypt cannot be loaded: the message cannot be hashed.
+    case hashing(Crypto.Unavailable)
     /// Reading or spooling the message failed (the reason says which).
     case input(FileIO.Failure)
     /// Signing would change what a reader sees: the message is kept as it is
@@ -18,6 +20,7 @@ public enum SignError: Error, CustomStringConvertible {
         switch self {
         case .unusableMessageID(let id): return "cannot bind the proof to Message-ID \"\(id)\": not printable ASCII"
         case .gpg(let e): return e.description
+        case .hashing(let e): return e.description
         case .input(let e): return e.description
         case .wouldChangeContent(let risk): return "\(risk); cannot sign it without changing it"
         }
