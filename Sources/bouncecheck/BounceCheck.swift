@@ -15,7 +15,8 @@ enum BounceCheck {
         }
         let options: CheckOptions
         do { options = try CheckOptions.parse(Array(CommandLine.arguments.dropFirst())) } catch {
-            FileIO.printError("bouncecheck: \(error.description)\n\(CheckOptions.usage)\n  See 'bouncecheck --help' for more information.")
+            FileIO.printError(
+                "bouncecheck: \(error.description)\n\(CheckOptions.usage)\n  See 'bouncecheck --help' for more information.")
             exit(ExitStatus.usage.rawValue)
         }
         if options.help { print(CheckOptions.help, terminator: ""); exit(0) }

@@ -28,7 +28,8 @@ enum BounceSignMilter {
             exit(fail("bouncesign-milter: \(error.description)", ExitStatus.config.rawValue))
         }
         if options.checkOnly {
-            let findings = SetupCheck(config: settings, configPath: options.configPath, now: Host.now, hostname: Host.name).milter()
+            let findings = SetupCheck(config: settings, configPath: options.configPath, now: Host.now, hostname: Host.name)
+                .milter()
             for f in findings { print(f.line) }
             exit(findings.contains { $0.level == .error } ? ExitStatus.config.rawValue : 0)
         }

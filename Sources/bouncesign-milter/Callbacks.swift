@@ -60,21 +60,22 @@ enum Callbacks {
         return UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p))
     }
 
-    static let connect: @convention(c) (OpaquePointer?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<sockaddr>?) -> sfsistat = {
-        ctx, _, address in
-        guard services.enter() else {
-            SystemLog.log(.warning, "max-sessions (\(services.current.config.maxSessions)) open: connection refused for now")
-            return SMFIS_TEMPFAIL
+    static let connect:
+        @convention(c) (OpaquePointer?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<sockaddr>?) -> sfsistat = {
+            ctx, _, address in
+            guard services.enter() else {
+                SystemLog.log(.warning, "max-sessions (\(services.current.config.maxSessions)) open: connection refused for now")
+                return SMFIS_TEMPFAIL
+            }
+            let session = MilterSession(service: { services.current })
+            var text = [CChar](repeating: 0, count: 64)
+            let ip =
+                bouncesign_milter_address(address, &text, 64) != 0
+                ? String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
+            session.connect(address: ip, daemonName: macro(ctx, "{daemon_name}"))
+            smfi_setpriv(ctx, Unmanaged.passRetained(SessionBox(session)).toOpaque())
+            return SMFIS_CONTINUE
         }
-        let session = MilterSession(service: { services.current })
-        var text = [CChar](repeating: 0, count: 64)
-        let ip =
-            bouncesign_milter_address(address, &text, 64) != 0
-            ? String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self) : nil
-        session.connect(address: ip, daemonName: macro(ctx, "{daemon_name}"))
-        smfi_setpriv(ctx, Unmanaged.passRetained(SessionBox(session)).toOpaque())
-        return SMFIS_CONTINUE
-    }
 
     static let envfrom: @convention(c) (OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> sfsistat = {
         ctx, argv in
@@ -165,7 +166,8 @@ enum Reply {
         if let signed = d.newBody {
             var failure = false
             let out = MailOutput(crlf: true) { chunk in
-                let ok = smfi_replacebody(ctx, UnsafeMutablePointer(mutating: chunk.baseAddress), Int32(chunk.count)) == MI_SUCCESS
+                let ok =
+                    smfi_replacebody(ctx, UnsafeMutablePointer(mutating: chunk.baseAddress), Int32(chunk.count)) == MI_SUCCESS
                 failure = failure || !ok
                 return ok ? nil : .failed("the MTA refused the new body")
             }

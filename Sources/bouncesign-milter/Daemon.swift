@@ -34,11 +34,14 @@ struct Daemon {
         let opened = smfi_opensocket(true)
         umask(oldMask)
         guard opened == MI_SUCCESS else {
-            return fail("bouncesign-milter: cannot open socket \(socket.spec) (in use, or no permission)", BounceSignMilter.osError)
+            return fail(
+                "bouncesign-milter: cannot open socket \(socket.spec) (in use, or no permission)", BounceSignMilter.osError)
         }
         // TCP: no Nagle, or every multi-packet reply waits ~40 ms for the MTA's delayed ACK (shim.h).
         _ = bouncesign_milter_nodelay()
-        if !options.foreground, !detach() { return fail("bouncesign-milter: cannot detach: \(errnoText)", BounceSignMilter.osError) }
+        if !options.foreground, !detach() {
+            return fail("bouncesign-milter: cannot detach: \(errnoText)", BounceSignMilter.osError)
+        }
         if let pidfile = settings.pidfile {
             let fd = open(pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard fd >= 0 else {
@@ -48,7 +51,9 @@ struct Daemon {
             close(fd)
         }
         if let user = settings.user {
-            if let why = switchUser(user, socketPath: socket.path) { return fail("bouncesign-milter: \(why)", BounceSignMilter.osError) }
+            if let why = switchUser(user, socketPath: socket.path) {
+                return fail("bouncesign-milter: \(why)", BounceSignMilter.osError)
+            }
         } else if geteuid() == 0 {
             SystemLog.log(.warning, "running as root: set user in \(options.configPath)")
         }
@@ -76,7 +81,9 @@ struct Daemon {
                 kill(getpid(), SIGUSR2)
                 return nil
             }, nil)
-        guard created == 0 else { return fail("bouncesign-milter: cannot start: \(FileIO.errorText(created))", BounceSignMilter.osError) }
+        guard created == 0 else {
+            return fail("bouncesign-milter: cannot start: \(FileIO.errorText(created))", BounceSignMilter.osError)
+        }
         while true {
             var sig: Int32 = 0
             guard sigwait(&set, &sig) == 0 else { continue }

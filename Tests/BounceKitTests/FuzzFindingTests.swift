@@ -183,7 +183,9 @@ struct FuzzFindingTests {
         #expect(TestMail.verdict(bounce) == .pass(.body))
         let forged = String(decoding: bounce, as: UTF8.self).replacingOccurrences("Part 39 of forty", "Part 39 of FORTY")
         let got = TestMail.verdict(Array(forged.utf8))
-        #expect(got.keyword == "fail" && got.reason.hasPrefix("returned body does not match its hash (part 32"), "one byte changed in a grouped part: got \(got.keyword) (\(got.reason))")
+        #expect(
+            got.keyword == "fail" && got.reason.hasPrefix("returned body does not match its hash (part 32"),
+            "one byte changed in a grouped part: got \(got.keyword) (\(got.reason))")
     }
 
     private func expectSignsAndVerifies(_ name: String, _ input: [UInt8], leaves: Int) throws {

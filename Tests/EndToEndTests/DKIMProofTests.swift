@@ -60,9 +60,10 @@ final class DKIMFixture: Sendable {
         _ message: [UInt8], key: String = "rsa", selector: String? = nil, domain: String = "example.org",
         algorithm: String = "rsa-sha256", canon: String = "relaxed", extra: [String] = []
     ) throws -> [UInt8] {
-        let args = [
-            Self.signer, dir.appendingPathComponent("\(key).key").path, selector ?? key, domain, algorithm, canon,
-        ] + extra
+        let args =
+            [
+                Self.signer, dir.appendingPathComponent("\(key).key").path, selector ?? key, domain, algorithm, canon,
+            ] + extra
         let r = try run("/usr/bin/python3", args, input: message)
         guard r.status == 0 else { throw TestFailure("dkim-sign.py: \(r.stderr)") }
         return r.stdout
@@ -111,7 +112,9 @@ struct DKIMProofTests {
             for canon in ["relaxed", "simple"] {
                 let s = try f.sign(message(), key: key, algorithm: alg, canon: canon)
                 rows += [
-                    .init(name: "pass whole, \(alg) \(canon)", bounce: whole(s), verdict: "pass", reason: bodyVerified, config: f.config),
+                    .init(
+                        name: "pass whole, \(alg) \(canon)", bounce: whole(s), verdict: "pass", reason: bodyVerified,
+                        config: f.config),
                     .init(
                         name: "pass headers-only, \(alg) \(canon)", bounce: headersOnly(s), verdict: "pass",
                         reason: headersVerified, config: f.config),
@@ -176,8 +179,9 @@ struct DKIMProofTests {
         // bouncesign survives, FACTS.md).
         let both = try f.sign(try signed(message()))
         rows += [
-            .init(name: "bouncesign proof and DKIM: the proof decides", bounce: whole(both), verdict: "pass",
-                  reason: "(body verified)", config: f.config, annotation: "; bound=headers"),
+            .init(
+                name: "bouncesign proof and DKIM: the proof decides", bounce: whole(both), verdict: "pass",
+                reason: "(body verified)", config: f.config, annotation: "; bound=headers"),
             .init(
                 name: "bouncesign proof altered, DKIM valid: the proof decides",
                 bounce: whole(try f.sign(ForgedBounceTests.alter(try signed(message())))), verdict: "fail",
@@ -207,7 +211,9 @@ struct DKIMProofTests {
         let dkimOnly = try bouncecheck(["-c", f.config, "--explain"], input: Self.whole(try f.sign(Self.message())))
         #expect(dkimOnly.status == 0)
         #expect(dkimOnly.text.contains("proof: none; judging the DKIM signature of example.org"))
-        #expect(dkimOnly.text.contains("dkim: d=example.org s=rsa a=rsa-sha256 c=relaxed/relaxed: header signature good, body hash matches"))
+        #expect(
+            dkimOnly.text.contains(
+                "dkim: d=example.org s=rsa a=rsa-sha256 c=relaxed/relaxed: header signature good, body hash matches"))
         let both = try bouncecheck(["-c", f.config, "--explain"], input: Self.whole(try f.sign(try signed(Self.message()))))
         #expect(both.status == 0)
         #expect(both.text.contains("proof: decided by the bouncesign proof; the DKIM signature was not needed"))
@@ -223,7 +229,8 @@ struct DKIMProofTests {
         #expect(good.text.contains("ok: dkim-keys \(f.keys): key record for example.org (selector rsa, ed)"))
         let k = TestKeyring.shared
         let missing = try k.config(
-            named: "dkim-missing.conf", trust: [k.trusted], extra: "dkim-domain example.org\ndkim-domain example.net\ndkim-keys \(f.keys)\n")
+            named: "dkim-missing.conf", trust: [k.trusted],
+            extra: "dkim-domain example.org\ndkim-domain example.net\ndkim-keys \(f.keys)\n")
         let bad = try bouncecheck(["-c", missing, "--check"])
         #expect(bad.status == 78)
         #expect(bad.text.contains("error: dkim-keys \(f.keys) has no key record for example.net"))

@@ -136,7 +136,8 @@ struct SpoiledKeys {
     init(for forge: Forge) throws {
         let dir = try temporaryDirectory("spoiled")
         let home = dir.appendingPathComponent("gnupg").path
-        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: home, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         func gpg(_ args: [String], input: [UInt8] = []) throws -> Outcome {
             let r = try run("/usr/bin/gpg", ["--homedir", home, "--batch"] + args, input: input)
             guard r.status == 0 else { throw TestFailure("gpg \(args.first ?? ""): \(r.stderr)") }
@@ -336,7 +337,8 @@ struct ForgedBounceTests {
                 let checked = try bouncecheck(["-c", row.config], input: bytes)
                 let wantStatus: Int32 = row.verdict == "pass" ? 0 : 1
                 if checked.status != wantStatus {
-                    wrong.append("\(name): got exit \(checked.status) (\(checked.stderr.prefix(300))), want \(wantStatus) (\(want))")
+                    wrong.append(
+                        "\(name): got exit \(checked.status) (\(checked.stderr.prefix(300))), want \(wantStatus) (\(want))")
                 }
             }
         }

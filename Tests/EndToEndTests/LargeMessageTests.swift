@@ -74,7 +74,9 @@ struct LargeMessageTests {
         let cut = Array(Self.bigBounce.prefix(9 << 20))
         let (status, line) = try check(cut)
         #expect(status == 0)
-        #expect(line.hasPrefix("Bounce-Check: pass (0 of 1 parts and the first 8192 KiB of part 1 verified, rest cut)"), "got \(line)")
+        #expect(
+            line.hasPrefix("Bounce-Check: pass (0 of 1 parts and the first 8192 KiB of part 1 verified, rest cut)"), "got \(line)"
+        )
         #expect(try check(cut, args: ["--require-body"]).0 == 1)
         // Changed before the last checkpoint it holds (8 MiB): found.
         var changed = cut

@@ -15,7 +15,8 @@ struct LegacyProofTests {
     /// clearsigned text base64 in a v=1 header.
     func v1Signed(now: Int) throws -> [UInt8] {
         let boundary = "=_bouncesign_v1test"
-        let head = "From: Alice <alice@example.org>\nTo: Bob <bob@example.net>\nSubject: old mail\nMessage-ID: <v1.1@example.org>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"\(boundary)\"\n\n"
+        let head =
+            "From: Alice <alice@example.org>\nTo: Bob <bob@example.net>\nSubject: old mail\nMessage-ID: <v1.1@example.org>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"\(boundary)\"\n\n"
         let content = "--\(boundary)\nContent-Type: text/plain\n\nSigned before the upgrade.\n"
         // mime-leaves/1 leaves the proof parts out: hash the message without them.
         let hash = CanonicalBody.hash(Array((head + content + "--\(boundary)--\n").utf8)[...])
@@ -48,7 +49,12 @@ struct LegacyProofTests {
             ("whole", bounce(of: signed), 0, "Bounce-Check: pass (body verified)"),
             ("headers only", bounce(of: signed, type: "text/rfc822-headers"), 0, "Bounce-Check: pass (headers only)"),
             (
-                "altered", bounce(of: Array(String(decoding: signed, as: UTF8.self).replacingOccurrences(of: "before the upgrade", with: "buy cheap pills").utf8)),
+                "altered",
+                bounce(
+                    of: Array(
+                        String(decoding: signed, as: UTF8.self).replacingOccurrences(
+                            of: "before the upgrade", with: "buy cheap pills"
+                        ).utf8)),
                 1, "Bounce-Check: fail (returned body does not match its hash)"
             ),
             (

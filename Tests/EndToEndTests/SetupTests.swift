@@ -45,7 +45,8 @@ struct SetupTests {
                 signStatus: 0, signSays: "", checkStatus: 78, checkSays: "trust needs a key fingerprint"),
             Mistake(
                 name: "bad max-age on the command line", config: "homedir \(home)\nkey \(key)\ntrust \(key)\n",
-                flags: ["--max-age", "7days"], signStatus: 0, signSays: "", checkStatus: 78, checkSays: "max-age needs a duration"),
+                flags: ["--max-age", "7days"], signStatus: 0, signSays: "", checkStatus: 78, checkSays: "max-age needs a duration"
+            ),
             Mistake(
                 name: "config file missing", config: nil, signStatus: 75, signSays: "cannot read config file",
                 checkStatus: 78, checkSays: "cannot read config file"),
@@ -86,7 +87,8 @@ struct SetupTests {
 
     /// The statuses listed in a man page's EXIT STATUS section.
     static func exitStatuses(_ page: String) -> Set<Int32> {
-        guard let start = page.range(of: ".Sh EXIT STATUS"), let end = page.range(of: ".Sh ", range: start.upperBound..<page.endIndex)
+        guard let start = page.range(of: ".Sh EXIT STATUS"),
+            let end = page.range(of: ".Sh ", range: start.upperBound..<page.endIndex)
         else { return [] }
         var out: Set<Int32> = []
         for line in page[start.upperBound..<end.lowerBound].split(separator: "\n") where line.hasPrefix(".It ") {
@@ -110,14 +112,25 @@ struct SetupTests {
     func checkNamesProblems() throws {
         let missing = String(repeating: "CD", count: 20)
         let cases: [(String, String, [String], String)] = [
-            ("trusted key not in the keyring", "homedir \(keyring.home)\nkey \(keyring.trusted)\ntrust \(missing)\n", ["bouncecheck"],
-             "error: trusted key \(missing) is not in the keyring"),
-            ("signing key not trusted", "homedir \(keyring.home)\nkey \(keyring.trusted)\ntrust \(keyring.other)\n", ["bouncesign"],
-             "error: signing key \(keyring.trusted) is not trusted"),
-            ("signing key without a secret part", "homedir \(keyring.home)\nkey \(missing)\ntrust \(keyring.trusted)\n", ["bouncesign"],
-             "error: signing key \(missing) has no secret part"),
-            ("home missing", "homedir /nonexistent/gnupg\nkey \(keyring.trusted)\ntrust \(keyring.trusted)\n",
-             ["bouncesign", "bouncecheck"], "error: cannot use GnuPG home /nonexistent/gnupg"),
+            (
+                "trusted key not in the keyring", "homedir \(keyring.home)\nkey \(keyring.trusted)\ntrust \(missing)\n",
+                ["bouncecheck"],
+                "error: trusted key \(missing) is not in the keyring"
+            ),
+            (
+                "signing key not trusted", "homedir \(keyring.home)\nkey \(keyring.trusted)\ntrust \(keyring.other)\n",
+                ["bouncesign"],
+                "error: signing key \(keyring.trusted) is not trusted"
+            ),
+            (
+                "signing key without a secret part", "homedir \(keyring.home)\nkey \(missing)\ntrust \(keyring.trusted)\n",
+                ["bouncesign"],
+                "error: signing key \(missing) has no secret part"
+            ),
+            (
+                "home missing", "homedir /nonexistent/gnupg\nkey \(keyring.trusted)\ntrust \(keyring.trusted)\n",
+                ["bouncesign", "bouncecheck"], "error: cannot use GnuPG home /nonexistent/gnupg"
+            ),
             ("no trust lines", "homedir \(keyring.home)\n", ["bouncecheck"], "error: no trusted keys"),
         ]
         let dir = try temporaryDirectory("check")
@@ -126,7 +139,8 @@ struct SetupTests {
             let path = dir.appendingPathComponent(name.replacingOccurrences(of: " ", with: "-")).path
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             for program in programs {
-                let out = program == "bouncesign" ? try bouncesign(["-c", path, "--check"]) : try bouncecheck(["-c", path, "--check"])
+                let out =
+                    program == "bouncesign" ? try bouncesign(["-c", path, "--check"]) : try bouncecheck(["-c", path, "--check"])
                 #expect(out.status == 78, "\(name), \(program): exit \(out.status), want 78")
                 #expect(out.text.contains(want), "\(name), \(program): got \(out.text), want \(want)")
             }

@@ -45,7 +45,9 @@ public struct CheckResult: Sendable {
         }
         if let o = report.original {
             lines.append("original: found in \(o.location), returned \(o.form.rawValue)")
-            if !o.copies.isEmpty { lines.append("original: \(o.copies.count) more cop\(o.copies.count == 1 ? "y" : "ies") with a body, verified too") }
+            if !o.copies.isEmpty {
+                lines.append("original: \(o.copies.count) more cop\(o.copies.count == 1 ? "y" : "ies") with a body, verified too")
+            }
         } else if report.kind != .notBounce {
             lines.append("original: not found")
         }
@@ -120,7 +122,9 @@ public struct BounceChecker {
             // signature stands in only for a missing proof.
             if let dkim = policy.dkim, DKIMProof.applies(to: original) {
                 if verdict == .fail(.noProof) {
-                    findings.steps.append("proof: none; judging the DKIM signature of \(original.message.dkim?.domains.joined(separator: ", ") ?? "")")
+                    findings.steps.append(
+                        "proof: none; judging the DKIM signature of \(original.message.dkim?.domains.joined(separator: ", ") ?? "")"
+                    )
                     verdict = DKIMProof(dkim, policy: policy).verify(original, findings: &findings)
                 } else {
                     findings.steps.append("proof: decided by the bouncesign proof; the DKIM signature was not needed")

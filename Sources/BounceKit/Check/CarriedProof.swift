@@ -43,7 +43,8 @@ struct CarriedProof {
         if let a = fromHeader, let b = fromPart, a != b { return .failure(.proofMismatch) }
         guard let signed = fromPart ?? fromHeader else { return .failure(.noProof) }
         let legacy = fromPart.map { $0.text.starts(with: Array("bouncesign-statement: 1".utf8)) } ?? legacyHeader
-        if let st = legacy ? m.legacyProofParts.first(where: { $0.mediaType == ProofNames.statementType })?.bytes : m.statementPart,
+        if let st = legacy
+            ? m.legacyProofParts.first(where: { $0.mediaType == ProofNames.statementType })?.bytes : m.statementPart,
             Lines.normalized(st) != Lines.normalized(signed.text)
         {
             return .failure(.statementMismatch)
@@ -66,7 +67,9 @@ struct CarriedProof {
         let bytes = m.clearsignPart
         guard let bytes else { return .success(nil) }
         let s: SignedStatement
-        do { s = try SignedStatement(clearsigned: bytes) } catch { return .failure(.malformedProof("clearsign part: \(error.description)")) }
+        do { s = try SignedStatement(clearsigned: bytes) } catch {
+            return .failure(.malformedProof("clearsign part: \(error.description)"))
+        }
         if s.text.starts(with: Array("bouncesign-statement: 1".utf8)) {
             let types = m.legacyProofParts.map(\.mediaType)
             guard m.legacyProofCount <= 2, Set(types).count == types.count else { return .failure(.duplicateProof) }

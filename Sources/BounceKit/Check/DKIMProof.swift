@@ -131,13 +131,16 @@ struct DKIMProof {
         case .checked(let s): sigs = s
         }
         guard !sigs.isEmpty else {
-            findings.steps.append("\(which): libopendkim found no usable signature of \(evidence.domains.joined(separator: ", "))")
+            findings.steps.append(
+                "\(which): libopendkim found no usable signature of \(evidence.domains.joined(separator: ", "))")
             return .failed(.malformed("not a DKIM signature libopendkim can read"))
         }
         var outcomes: [Outcome] = []
         for sig in sigs {
             let o = judge(sig, copy)
-            findings.steps.append("\(which): d=\(sig.domain) s=\(sig.selector) a=\(sig.algorithm) c=\(sig.canonicalization): \(Self.words(o, sig, copy))")
+            findings.steps.append(
+                "\(which): d=\(sig.domain) s=\(sig.selector) a=\(sig.algorithm) c=\(sig.canonicalization): \(Self.words(o, sig, copy))"
+            )
             outcomes.append(o)
         }
         if let o = outcomes.first(where: { if case .passed(_, true) = $0 { return true } else { return false } }) { return o }

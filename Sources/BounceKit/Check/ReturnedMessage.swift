@@ -205,7 +205,8 @@ struct ReturnedMessageReader: MIMEScanVisitor {
 extension ReturnedMessage {
     /// Reads a returned original held in memory (text pasted inline).
     static func read(
-        _ bytes: ArraySlice<UInt8>, limits: Limits, limitBefore: Bool = false, whole: Bool = true, dkim: (any DKIMVerifying)? = nil
+        _ bytes: ArraySlice<UInt8>, limits: Limits, limitBefore: Bool = false, whole: Bool = true,
+        dkim: (any DKIMVerifying)? = nil
     ) -> ReturnedMessage {
         let reader = ReturnedMessageReader(limitBefore: limitBefore, dkim: dkim)
         let scanner = MIMEScanner.scan(bytes, visitor: reader, limits: limits)

@@ -20,7 +20,8 @@ public enum Coverage: Sendable, Equatable {
         switch self {
         case .body: return "body verified"
         case .partial(let n, let m, 0): return "\(n) of \(m) parts verified, rest cut"
-        case .partial(let n, let m, let p): return "\(n) of \(m) parts and the first \(p >> 10) KiB of part \(n + 1) verified, rest cut"
+        case .partial(let n, let m, let p):
+            return "\(n) of \(m) parts and the first \(p >> 10) KiB of part \(n + 1) verified, rest cut"
         case .headersOnly: return "headers only"
         case .dkim(let d, let body): return "DKIM \(d), " + (body ? "body verified" : "headers only")
         }

@@ -36,7 +36,8 @@ public struct CheckCommand {
             return findings.contains { $0.level == .error } ? .config : .pass
         }
         guard !settings.trust.isEmpty else {
-            return Command.fail("bouncecheck: no trusted keys: set trust in \(config ?? Configuration.defaultPath) or give -t", .config)
+            return Command.fail(
+                "bouncecheck: no trusted keys: set trust in \(config ?? Configuration.defaultPath) or give -t", .config)
         }
         let checker = BounceChecker(settings, now: Host.now)
         if options.survey { return Survey(checker: checker).run(options.operands, json: options.json) }

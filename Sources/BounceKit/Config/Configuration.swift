@@ -182,7 +182,9 @@ public struct Configuration: Sendable, Equatable {
             onError = OnError(rawValue: value) ?? onError
         case "dkim-domain":
             let d = value.asciiLowercased
-            try need(!d.isEmpty && d.contains(".") && d.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }, "a domain name")
+            try need(
+                !d.isEmpty && d.contains(".") && d.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" },
+                "a domain name")
             if !dkimDomains.contains(d) { dkimDomains.append(d) }
         case "dkim-keys":
             try need(value.hasPrefix("/"), "an absolute path to a key file")
@@ -216,7 +218,8 @@ public struct Configuration: Sendable, Equatable {
             // Several on one line too, as OpenDKIM's InternalHosts lists them.
             for word in value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) {
                 guard let range = NetworkRange(String(word)) else {
-                    throw Error(description: "sign-networks needs networks such as 192.0.2.0/24 or 2001:db8::/32, not \"\(word)\"")
+                    throw Error(
+                        description: "sign-networks needs networks such as 192.0.2.0/24 or 2001:db8::/32, not \"\(word)\"")
                 }
                 signNetworks.append(range)
             }

@@ -21,7 +21,8 @@ extension SetupCheck {
             return out + [
                 SetupFinding(
                     .note,
-                    "DKIM keys come from DNS (\(OpenDKIMVerifier.defaultTimeout) s timeout; no answer is a temporary error, 75); set dkim-keys FILE to pin them")
+                    "DKIM keys come from DNS (\(OpenDKIMVerifier.defaultTimeout) s timeout; no answer is a temporary error, 75); set dkim-keys FILE to pin them"
+                )
             ]
         }
         return out + keyFile(path)
@@ -46,7 +47,9 @@ extension SetupCheck {
             let name = String(words[0]).asciiLowercased
             let labels = name.split(separator: ".", omittingEmptySubsequences: false)
             guard words.count == 2, let k = labels.firstIndex(of: "_domainkey"), k > 0, k < labels.count - 1 else {
-                out.append(SetupFinding(.error, "dkim-keys \(path), line \(n): want SELECTOR._domainkey.DOMAIN, white space, the TXT record"))
+                out.append(
+                    SetupFinding(
+                        .error, "dkim-keys \(path), line \(n): want SELECTOR._domainkey.DOMAIN, white space, the TXT record"))
                 continue
             }
             let record = words[1].filter { !$0.isWhitespace }
@@ -58,7 +61,8 @@ extension SetupCheck {
         }
         for domain in config.dkimDomains {
             if let s = selectors[domain] {
-                out.append(SetupFinding(.ok, "dkim-keys \(path): key record for \(domain) (selector \(s.joined(separator: ", ")))"))
+                out.append(
+                    SetupFinding(.ok, "dkim-keys \(path): key record for \(domain) (selector \(s.joined(separator: ", ")))"))
             } else {
                 out.append(
                     SetupFinding(

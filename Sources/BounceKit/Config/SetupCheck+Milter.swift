@@ -26,8 +26,11 @@ extension SetupCheck {
             out.append(SetupFinding(.note, "no user setting: the milter would keep running as root"))
         }
         let signs = Self.signs(config)
-        let sides = signs ? "signs mail from " + signSources : "signs nothing (sign-authenticated no, no sign-networks or sign-daemons)"
-        out.append(SetupFinding(.ok, sides + "; check-bounces \(config.checkBounces.rawValue), on-temperror \(config.onTemperror.rawValue)"))
+        let sides =
+            signs ? "signs mail from " + signSources : "signs nothing (sign-authenticated no, no sign-networks or sign-daemons)"
+        out.append(
+            SetupFinding(
+                .ok, sides + "; check-bounces \(config.checkBounces.rawValue), on-temperror \(config.onTemperror.rawValue)"))
         if signs {
             if config.key == nil {
                 out.append(

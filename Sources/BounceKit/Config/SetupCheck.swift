@@ -61,9 +61,13 @@ public struct SetupCheck {
             return out + [
                 SetupFinding(
                     .error,
-                    "signing key \(key) has no secret part in \(config.homedir): fix key in \(configPath), or run bouncesign --generate-key as this user")
+                    "signing key \(key) has no secret part in \(config.homedir): fix key in \(configPath), or run bouncesign --generate-key as this user"
+                )
             ]
-        case .success(let state): return out + [SetupFinding(.error, "signing key \(key) \(state.phrase): make a new one (bouncesign --generate-key --force)")]
+        case .success(let state):
+            return out + [
+                SetupFinding(.error, "signing key \(key) \(state.phrase): make a new one (bouncesign --generate-key --force)")
+            ]
         case .failure(let e): return out + [SetupFinding(.error, e.description)]
         }
         var trust = config.trust
@@ -72,7 +76,9 @@ public struct SetupCheck {
             trust = [key]
         } else if !trust.contains(key) {
             out.append(
-                SetupFinding(.error, "signing key \(key) is not trusted: bouncecheck would fail its bounces; add trust \(key) to \(configPath)"))
+                SetupFinding(
+                    .error,
+                    "signing key \(key) is not trusted: bouncecheck would fail its bounces; add trust \(key) to \(configPath)"))
         }
         return out + roundTrip(key: key, trust: trust)
     }
@@ -102,12 +108,19 @@ public struct SetupCheck {
                         "trusted key \(fpr) is not in the keyring: on the signing machine run gpg --homedir HOME --export \(fpr), and here gpg --homedir \(config.homedir) --import"
                     ))
             case .success(let state):
-                out.append(SetupFinding(.error, "trusted key \(fpr) \(state.phrase): remove its trust line once its mail is older than max-age"))
+                out.append(
+                    SetupFinding(
+                        .error, "trusted key \(fpr) \(state.phrase): remove its trust line once its mail is older than max-age"))
             case .failure(let e): out.append(SetupFinding(.error, e.description))
             }
         }
         guard let key = config.key, (try? keyring.state(of: key, secret: true)) == .usable else {
-            return out + [SetupFinding(.note, "no signing key here: the sign and verify round trip was skipped (run bouncesign --check where mail is signed)")]
+            return out + [
+                SetupFinding(
+                    .note,
+                    "no signing key here: the sign and verify round trip was skipped (run bouncesign --check where mail is signed)"
+                )
+            ]
         }
         return out + roundTrip(key: key, trust: config.trust)
     }
@@ -127,7 +140,8 @@ public struct SetupCheck {
             .check(SampleMail.bounce(of: signed.bytes))
         guard result.verdict == .pass(.body) else {
             return [
-                SetupFinding(.error, "a bounce of a test message does not pass: \(result.verdict.keyword) (\(result.verdict.reason))")
+                SetupFinding(
+                    .error, "a bounce of a test message does not pass: \(result.verdict.keyword) (\(result.verdict.reason))")
             ]
         }
         return [SetupFinding(.ok, "a test message signed with \(key) and bounced back passes (body verified)")]

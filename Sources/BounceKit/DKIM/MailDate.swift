@@ -27,9 +27,13 @@ enum MailDate {
 
     /// Seconds east of UTC.
     private static func offset(_ zone: String) -> Int? {
-        let named = ["ut": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7]
+        let named = [
+            "ut": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
+        ]
         if let h = named[zone.lowercased()] { return h * 3600 }
-        guard zone.count == 5, let sign = zone.first, sign == "+" || sign == "-", let n = Int(zone.dropFirst()) else { return nil }
+        guard zone.count == 5, let sign = zone.first, sign == "+" || sign == "-", let n = Int(zone.dropFirst()) else {
+            return nil
+        }
         let seconds = (n / 100) * 3600 + (n % 100) * 60
         return sign == "-" ? -seconds : seconds
     }

@@ -107,7 +107,8 @@ final class OpenDKIMVerification: DKIMVerification {
         } else {
             var testKey = false
             let stat = api.eom(dkim, &testKey)
-            outcome = stat == DKIM_STAT_NORESOURCE || stat == DKIM_STAT_INTERNAL
+            outcome =
+                stat == DKIM_STAT_NORESOURCE || stat == DKIM_STAT_INTERNAL
                 ? .unavailable(words(api.getresultstr(stat))) : .checked(signatures())
         }
         result = outcome

@@ -119,7 +119,11 @@ enum BounceClassifier {
             let where_ = entity === outline.root ? "body" : "\(entity.contentType.mediaType) part"
             // Text kept up to the limit may have been cut there.
             let whole = entity.text.count < outline.limits.maxKeptText
-            found.append((ReturnedMessage.read(block, limits: outline.limits, whole: whole, dkim: outline.dkim), "text pasted into the \(where_)", true, entity))
+            found.append(
+                (
+                    ReturnedMessage.read(block, limits: outline.limits, whole: whole, dkim: outline.dkim),
+                    "text pasted into the \(where_)", true, entity
+                ))
         }
         // Last resort, for parts whose boundary does not match: any header
         // block in a multipart's text, or in the status part that a part
@@ -128,7 +132,11 @@ enum BounceClassifier {
             for entity in outline.entities
             where !entity.isLeaf || entity === outline.root || entity.contentType.mediaType.hasSuffix("delivery-status") {
                 guard let block = InlineOriginal.headerBlock(in: entity.text[...], from: 0) else { continue }
-                found.append((ReturnedMessage.read(block, limits: outline.limits, dkim: outline.dkim), "text in the raw body", true, entity))
+                found.append(
+                    (
+                        ReturnedMessage.read(block, limits: outline.limits, dkim: outline.dkim), "text in the raw body", true,
+                        entity
+                    ))
                 break
             }
         }

@@ -64,7 +64,9 @@ public struct BounceOutline: Sendable {
     public var root: OutlineEntity { entities[0] }
 
     /// Reads a message held in memory.
-    public static func read(_ bytes: ArraySlice<UInt8>, limits: Limits = .standard, dkim: (any DKIMVerifying)? = nil) -> BounceOutline {
+    public static func read(_ bytes: ArraySlice<UInt8>, limits: Limits = .standard, dkim: (any DKIMVerifying)? = nil)
+        -> BounceOutline
+    {
         MIMEScanner.scan(bytes, visitor: BounceReader(limits: limits, dkim: dkim), limits: limits).visitor.outline
     }
 }

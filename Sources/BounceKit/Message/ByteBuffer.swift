@@ -21,7 +21,8 @@ struct ByteBuffer {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         reserve(bytes.count)
         let at = count
-        storage.withUnsafeMutableBufferPointer { ($0.baseAddress! + at).update(from: source, count: bytes.count) }  // storage is never empty
+        // storage is never empty, so its base address is never nil.
+        storage.withUnsafeMutableBufferPointer { ($0.baseAddress! + at).update(from: source, count: bytes.count) }
         count += bytes.count
     }
 

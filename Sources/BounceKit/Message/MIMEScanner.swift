@@ -126,7 +126,9 @@ struct MIMEScanner<Visitor: MIMEScanVisitor> {
         // before it go one by one (LineRun.end).
         var searched = 0
         while p < chunk.count {
-            if Visitor.takesRuns, LineRun.enabled, p >= searched, s.atLineStart, !midLine, let end = runEnd(chunk, from: p, searched: &searched) {
+            if Visitor.takesRuns, LineRun.enabled, p >= searched, s.atLineStart, !midLine,
+                let end = runEnd(chunk, from: p, searched: &searched)
+            {
                 visitor.bodyRun(UnsafeBufferPointer(rebasing: chunk[p..<end]))
                 p = end
             } else {

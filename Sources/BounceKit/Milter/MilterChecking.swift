@@ -29,7 +29,9 @@ struct MilterChecking {
             decision.check = result
             return decision
         case .fail where service.config.checkBounces == .quarantine:
-            decision = MilterDecision(.quarantine(reason: "bouncesign: " + result.verdict.keyword + " (" + result.verdict.reason + ")"), log: tag + "quarantined: " + result.summary)
+            decision = MilterDecision(
+                .quarantine(reason: "bouncesign: " + result.verdict.keyword + " (" + result.verdict.reason + ")"),
+                log: tag + "quarantined: " + result.summary)
         default:
             decision = MilterDecision(.accept, log: tag + result.summary)
         }

@@ -15,8 +15,11 @@ struct MilterSigning {
             return failed("no signing key: set key in the configuration")
         }
         let prepared: PreparedMessage
-        do { prepared = try signer.prepare(source, now: service.now(), envelope: envelope) } catch SignError.unusableMessageID(let id) {
-            return MilterDecision(.accept, log: tag + "sending unsigned: cannot bind a proof to Message-ID \(id)", level: .warning)
+        do { prepared = try signer.prepare(source, now: service.now(), envelope: envelope) } catch SignError.unusableMessageID(
+            let id)
+        {
+            return MilterDecision(
+                .accept, log: tag + "sending unsigned: cannot bind a proof to Message-ID \(id)", level: .warning)
         } catch SignError.input(let error) {
             return MilterDecision(
                 .tempfail(.tempfail("cannot read the message now", status: "4.3.0")), log: tag + error.description, level: .error)

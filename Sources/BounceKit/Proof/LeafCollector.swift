@@ -136,7 +136,8 @@ struct LeafCollector: MIMEScanVisitor {
         leaves.append(
             ReadLeaf(
                 ordinal: entity.ordinal, parent: entity.parent, mediaType: entity.contentType.mediaType,
-                descriptor: entity.ordinal == 0 ? o.own : o.descriptor, length: sink.count, contentHash: hash, checkpointHashes: sink.checkpoints,
+                descriptor: entity.ordinal == 0 ? o.own : o.descriptor, length: sink.count, contentHash: hash,
+                checkpointHashes: sink.checkpoints,
                 sureLength: sure, complete: complete))
     }
 

@@ -101,7 +101,9 @@ public struct Statement: Sendable, Equatable {
         if let s = shape { lines.append("s: \(Digest.text(s))") }
         for leaf in leaves {
             let tag = leaf.isGroup ? "g" : "l"
-            lines.append(([tag + ":", String(leaf.length), Digest.text(leaf.digest)] + leaf.checkpoints.map(Digest.text)).joined(separator: " "))
+            lines.append(
+                ([tag + ":", String(leaf.length), Digest.text(leaf.digest)] + leaf.checkpoints.map(Digest.text)).joined(
+                    separator: " "))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -68,7 +68,8 @@ public struct MessageSigner {
         if untypedText, let i = leaves.firstIndex(where: { $0.ordinal == 0 }) {
             // BodyRewriter gives such a message the Content-Type it will carry.
             let added = Header(fields: [HeaderField(name: "Content-Type", value: Self.untypedContentType(survey))])
-            leaves[i].descriptor = CanonicalContent.contentFields(message.header) + CanonicalContent.contentFields(added) + [ASCII.lf]
+            leaves[i].descriptor =
+                CanonicalContent.contentFields(message.header) + CanonicalContent.contentFields(added) + [ASCII.lf]
         }
         // No field to bind: no `h` line (an empty name list would be written
         // "h:  digest", which no reader parses back).
@@ -78,7 +79,8 @@ public struct MessageSigner {
         let content = scanner.visitor.content
         let shape = mixed || headerOnly ? content.shapeDigest : content.wrappedShapeDigest
         let statement = Statement(
-            timestamp: now, nonce: Crypto.randomBytes(8).hex, messageID: messageID, headers: binding.names.isEmpty ? nil : binding,
+            timestamp: now, nonce: Crypto.randomBytes(8).hex, messageID: messageID,
+            headers: binding.names.isEmpty ? nil : binding,
             hiddenRecipients: envelope.map { $0.hiddenCount(message.header) }, shape: shape,
             leaves: LeafCollector.records(leaves))
         let text = Array(statement.text.utf8)

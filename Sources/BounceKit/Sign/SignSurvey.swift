@@ -101,7 +101,8 @@ struct SignSurvey: MIMEScanVisitor {
         var run = run
         if !open[last].sawBody, let base = run.baseAddress {
             // The first line alone: it tells how the header ended.
-            let lf = memchr(base, Int32(ASCII.lf), run.count).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? run.count - 1
+            let lf =
+                memchr(base, Int32(ASCII.lf), run.count).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? run.count - 1
             LineSplitter.lines(of: UnsafeBufferPointer(rebasing: run[...lf])) { bodyLine($0) }
             run = UnsafeBufferPointer(rebasing: run[(lf + 1)...])
         }

@@ -114,7 +114,9 @@ struct BounceCheckerTests {
     /// Parts opening `levels` multiparts, one inside the next, after the
     /// returned original (left unclosed: the report's delimiter ends them).
     static func nested(_ levels: Int) -> String {
-        (0..<levels).map { "\n--bounce-9f3a\(String(repeating: "x", count: $0))\nContent-Type: multipart/mixed; boundary=\"bounce-9f3a\(String(repeating: "x", count: $0 + 1))\"\n" }.joined()
+        (0..<levels).map {
+            "\n--bounce-9f3a\(String(repeating: "x", count: $0))\nContent-Type: multipart/mixed; boundary=\"bounce-9f3a\(String(repeating: "x", count: $0 + 1))\"\n"
+        }.joined()
     }
 
     /// About `bytes` of text, in lines of 64.
@@ -345,12 +347,17 @@ struct BounceCheckerTests {
                     "delivered.\n",
                     with: "delivered.\n"
                         + String(
-                            repeating: "\n--bounce-9f3a\nContent-Type: text/plain\n\n" + filler(Limits.standard.maxKeptText - 4096),
+                            repeating: "\n--bounce-9f3a\nContent-Type: text/plain\n\n"
+                                + filler(Limits.standard.maxKeptText - 4096),
                             count: Limits.standard.maxKeptTextTotal / Limits.standard.maxKeptText + 1)) ?? [],
                 want: .fail(.bodyUnverifiable("its text is longer than bouncecheck reads for pasted copies"))),
             Row(
                 name: "parts past the 2000 read: a copy among them would go unverified",
-                input: bounce(m + Array(String(repeating: "\n--bounce-9f3a\nContent-Type: text/plain\n\nx\n", count: Limits.standard.maxParts).utf8)),
+                input: bounce(
+                    m
+                        + Array(
+                            String(repeating: "\n--bounce-9f3a\nContent-Type: text/plain\n\nx\n", count: Limits.standard.maxParts)
+                                .utf8)),
                 want: .fail(.bodyUnverifiable("the bounce has parts nested deeper, or more parts, than bouncecheck reads"))),
             Row(
                 name: "multiparts nested past the 24 levels read: a copy there would go unverified",
@@ -358,11 +365,13 @@ struct BounceCheckerTests {
                 want: .fail(.bodyUnverifiable("the bounce has parts nested deeper, or more parts, than bouncecheck reads"))),
             Row(
                 name: "a text part just within what is kept for pasted copies",
-                input: bounce(m).replacingFirst("delivered.\n", with: "delivered.\n" + filler(Limits.standard.maxKeptText - 64)) ?? [],
+                input: bounce(m).replacingFirst("delivered.\n", with: "delivered.\n" + filler(Limits.standard.maxKeptText - 64))
+                    ?? [],
                 want: .pass(.body)),
             Row(
                 name: "a text part longer than is kept: a copy pasted past that would go unverified",
-                input: bounce(m).replacingFirst("delivered.\n", with: "delivered.\n" + filler(Limits.standard.maxKeptText + 64)) ?? [],
+                input: bounce(m).replacingFirst("delivered.\n", with: "delivered.\n" + filler(Limits.standard.maxKeptText + 64))
+                    ?? [],
                 want: .fail(.bodyUnverifiable("its text is longer than bouncecheck reads for pasted copies"))),
             Row(
                 name: "a version 1 body cut short", input: bounce(cut(version1(), at: "Signed before", plus: 6)),

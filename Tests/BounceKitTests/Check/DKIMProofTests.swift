@@ -70,7 +70,8 @@ struct DKIMProofDecisionTests {
     }
 
     static func policy(headersOnly: Bool = true, requireBody: Bool = false) -> CheckPolicy {
-        var p = CheckPolicy(trusted: [TestKey.fingerprint], maxAge: 7 * 86_400, clockSkew: 900, requireBody: requireBody, now: now)
+        var p = CheckPolicy(
+            trusted: [TestKey.fingerprint], maxAge: 7 * 86_400, clockSkew: 900, requireBody: requireBody, now: now)
         p.dkim = DKIMPolicy(domains: ["example.org"], maxAge: 7 * 86_400, headersOnly: headersOnly)
         return p
     }
@@ -109,30 +110,59 @@ struct DKIMProofDecisionTests {
     @Test("each rule of the decision, with its reason")
     func rules() {
         let cases: [(String, [DKIMSignatureCheck], String, CheckPolicy, Verdict)] = [
-            ("whole, good", [Self.good()], "message/rfc822", Self.policy(), .pass(.dkim(domain: "example.org", bodyVerified: true))),
-            ("headers only", [Self.good { $0.bodyHash = .mismatch }], "text/rfc822-headers", Self.policy(),
-             .pass(.dkim(domain: "example.org", bodyVerified: false))),
-            ("headers only refused", [Self.good()], "text/rfc822-headers", Self.policy(headersOnly: false), .fail(.dkim(.headersOnlyRefused))),
-            ("headers only, require-body", [Self.good()], "text/rfc822-headers", Self.policy(requireBody: true), .fail(.bodyRequired)),
-            ("body hash untested counts as no match", [Self.good { $0.bodyHash = .untested }], "message/rfc822", Self.policy(),
-             .fail(.dkim(.bodyAltered))),
+            (
+                "whole, good", [Self.good()], "message/rfc822", Self.policy(),
+                .pass(.dkim(domain: "example.org", bodyVerified: true))
+            ),
+            (
+                "headers only", [Self.good { $0.bodyHash = .mismatch }], "text/rfc822-headers", Self.policy(),
+                .pass(.dkim(domain: "example.org", bodyVerified: false))
+            ),
+            (
+                "headers only refused", [Self.good()], "text/rfc822-headers", Self.policy(headersOnly: false),
+                .fail(.dkim(.headersOnlyRefused))
+            ),
+            (
+                "headers only, require-body", [Self.good()], "text/rfc822-headers", Self.policy(requireBody: true),
+                .fail(.bodyRequired)
+            ),
+            (
+                "body hash untested counts as no match", [Self.good { $0.bodyHash = .untested }], "message/rfc822", Self.policy(),
+                .fail(.dkim(.bodyAltered))
+            ),
             ("bad signature", [Self.good { $0.status = .bad }], "message/rfc822", Self.policy(), .fail(.dkim(.badSignature))),
-            ("no key", [Self.good { $0.status = .noKey }], "message/rfc822", Self.policy(),
-             .fail(.dkim(.noKey("sel._domainkey.example.org")))),
-            ("DNS did not answer: temporary", [Self.good { $0.status = .keyUnavailable("key DNS query failed") }], "message/rfc822",
-             Self.policy(), .temperror("cannot fetch the DKIM key sel._domainkey.example.org: key DNS query failed")),
-            ("h= without From", [Self.good { $0.signedHeaders = ["to", "subject"] }], "message/rfc822", Self.policy(),
-             .fail(.dkim(.fromNotSigned))),
+            (
+                "no key", [Self.good { $0.status = .noKey }], "message/rfc822", Self.policy(),
+                .fail(.dkim(.noKey("sel._domainkey.example.org")))
+            ),
+            (
+                "DNS did not answer: temporary", [Self.good { $0.status = .keyUnavailable("key DNS query failed") }],
+                "message/rfc822",
+                Self.policy(), .temperror("cannot fetch the DKIM key sel._domainkey.example.org: key DNS query failed")
+            ),
+            (
+                "h= without From", [Self.good { $0.signedHeaders = ["to", "subject"] }], "message/rfc822", Self.policy(),
+                .fail(.dkim(.fromNotSigned))
+            ),
             ("expired x=", [Self.good { $0.expiresAt = Self.now - 1 }], "message/rfc822", Self.policy(), .fail(.dkim(.expired))),
-            ("stale t=", [Self.good { $0.signedAt = Self.now - 8 * 86_400 }], "message/rfc822", Self.policy(),
-             .fail(.dkim(.stale(ageSeconds: 8 * 86_400)))),
-            ("future t=", [Self.good { $0.signedAt = Self.now + 3600 }], "message/rfc822", Self.policy(),
-             .fail(.dkim(.future(seconds: 3600)))),
+            (
+                "stale t=", [Self.good { $0.signedAt = Self.now - 8 * 86_400 }], "message/rfc822", Self.policy(),
+                .fail(.dkim(.stale(ageSeconds: 8 * 86_400)))
+            ),
+            (
+                "future t=", [Self.good { $0.signedAt = Self.now + 3600 }], "message/rfc822", Self.policy(),
+                .fail(.dkim(.future(seconds: 3600)))
+            ),
             ("no t=, no Date", [Self.good { $0.signedAt = nil }], "message/rfc822", Self.policy(), .fail(.dkim(.undated))),
-            ("l= short", [Self.good { $0.signedLength = 10 }], "message/rfc822", Self.policy(),
-             .fail(.dkim(.lengthShort(signed: 10, returned: 40)))),
-            ("a good one among bad ones passes", [Self.good { $0.status = .bad }, Self.good()], "message/rfc822", Self.policy(),
-             .pass(.dkim(domain: "example.org", bodyVerified: true))),
+            (
+                "l= short", [Self.good { $0.signedLength = 10 }], "message/rfc822", Self.policy(),
+                .fail(.dkim(.lengthShort(signed: 10, returned: 40)))
+            ),
+            (
+                "a good one among bad ones passes", [Self.good { $0.status = .bad }, Self.good()], "message/rfc822",
+                Self.policy(),
+                .pass(.dkim(domain: "example.org", bodyVerified: true))
+            ),
         ]
         for (name, checks, type, policy, want) in cases {
             let got = Self.verdict(checks: checks, as: type, policy: policy).0
@@ -158,7 +188,9 @@ struct DKIMProofDecisionTests {
     func dateStandsInForT() {
         let dated = Self.original.replacingOccurrences("Subject: hello", "Subject: hello\nDate: Fri, 15 Jan 2027 08:00:00 +0000")
         // 1_800_000_000 is 2027-01-15 08:00:00 UTC.
-        #expect(Self.verdict(dated, checks: [Self.good { $0.signedAt = nil }]).0 == .pass(.dkim(domain: "example.org", bodyVerified: true)))
+        #expect(
+            Self.verdict(dated, checks: [Self.good { $0.signedAt = nil }]).0
+                == .pass(.dkim(domain: "example.org", bodyVerified: true)))
         #expect(MailDate.unixTime("Fri, 15 Jan 2027 08:00:00 +0000") == 1_800_000_000)
         #expect(MailDate.unixTime("15 Jan 27 10:00 +0200") == 1_800_000_000)
         #expect(MailDate.unixTime("Fri, 15 Jan 2027 03:00:00 EST") == 1_800_000_000)

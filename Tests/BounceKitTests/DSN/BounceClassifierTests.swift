@@ -49,7 +49,8 @@ struct BounceClassifierTests {
 
 extension BounceClassifierTests {
     /// One returned message, pasted into a single-part text body.
-    static let pasted = "The original message follows.\n\nFrom: alice@example.org\nTo: bob@example.net\nSubject: Our talk\nMessage-ID: <talk.1@example.org>\n\nSee you at ten.\n"
+    static let pasted =
+        "The original message follows.\n\nFrom: alice@example.org\nTo: bob@example.net\nSubject: Our talk\nMessage-ID: <talk.1@example.org>\n\nSee you at ten.\n"
 
     /// Headers for which each of `textMayMatter`'s questions, alone, says yes.
     static let textHeaders: [(String, String)] = [
@@ -109,19 +110,21 @@ struct BounceReaderTests {
 extension BounceClassifierTests {
     @Test("signal fields: names match in any case, the first of a name counts, values are lower-cased")
     func signalFieldsFirstCounts() {
-        let header = HeaderParser.parse(Array(
-            """
-            SUBJECT: Out Of Office
-            subject: Undelivered Mail
-            from: MAILER-DAEMON@mx.example.net
-            Return-path: < >
-            AUTO-SUBMITTED: Auto-Replied
-            precedence: Auto_Reply
-            x-failed-recipients: bob@example.net
-            X-AUTORESPOND: yes
-            x-challenge: 1
+        let header = HeaderParser.parse(
+            Array(
+                """
+                SUBJECT: Out Of Office
+                subject: Undelivered Mail
+                from: MAILER-DAEMON@mx.example.net
+                Return-path: < >
+                AUTO-SUBMITTED: Auto-Replied
+                precedence: Auto_Reply
+                x-failed-recipients: bob@example.net
+                X-AUTORESPOND: yes
+                x-challenge: 1
 
-            """.utf8)[...]).header
+                """.utf8)[...]
+        ).header
         let f = SignalFields(header)
         #expect(f.subject == "out of office")
         #expect(f.from == "mailer-daemon@mx.example.net")
@@ -134,7 +137,9 @@ extension BounceClassifierTests {
 
     @Test("signal fields: a field that is absent reads as empty, and a name that only starts the same does not match")
     func signalFieldsAbsent() {
-        let header = HeaderParser.parse(Array("Subject-Extra: bounce\nFrom: bob@example.net\nX-Challenge-Response: 1\n\n".utf8)[...]).header
+        let header = HeaderParser.parse(
+            Array("Subject-Extra: bounce\nFrom: bob@example.net\nX-Challenge-Response: 1\n\n".utf8)[...]
+        ).header
         let f = SignalFields(header)
         #expect(f.subject.isEmpty && f.returnPath.isEmpty && f.autoSubmitted.isEmpty)
         #expect(!f.hasAutoSubmitted && !f.hasFailedRecipients && !f.hasAutoreplyMarker && !f.hasChallenge)

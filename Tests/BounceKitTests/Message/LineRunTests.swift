@@ -90,7 +90,8 @@ struct LineRunTests {
         let s = scanInChunks(bytes, RunRecorder(), size: 1 << 18)
         let lines = s.visitor.lines.events.filter { $0.hasPrefix("body ") }.count
         #expect(lines == 10_000, "got \(lines) lines, want 10000")
-        #expect(s.visitor.runs > 0 && s.visitor.runs <= 4, "got \(s.visitor.runs) runs for 10,000 lines in one chunk, want 1 to 4")
+        #expect(
+            s.visitor.runs > 0 && s.visitor.runs <= 4, "got \(s.visitor.runs) runs for 10,000 lines in one chunk, want 1 to 4")
     }
 
     @Test("a run ends after a whole line end and before a line that starts with --; none when the line at the start does")

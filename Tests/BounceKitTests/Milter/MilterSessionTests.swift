@@ -11,7 +11,9 @@ import Testing
 
 enum MilterFeed {
     static func service(_ config: Configuration = milterConfig()) -> MilterService {
-        MilterService(config: config, hostname: "test.example.org", signing: StubSigner(), verifier: AcceptingVerifier(), now: { TestKey.now })
+        MilterService(
+            config: config, hostname: "test.example.org", signing: StubSigner(), verifier: AcceptingVerifier(),
+            now: { TestKey.now })
     }
 
     static func milterConfig(proof: Configuration.ProofPlacement = .parts) -> Configuration {
@@ -24,14 +26,17 @@ enum MilterFeed {
     }
 
     /// Feeds `message` as an MTA would; returns the decision.
-    static func feed(_ message: [UInt8], to session: MilterSession, sign: Bool, rcpt: String = "<bob@example.net>") -> MilterDecision {
+    static func feed(_ message: [UInt8], to session: MilterSession, sign: Bool, rcpt: String = "<bob@example.net>")
+        -> MilterDecision
+    {
         session.connect(address: sign ? nil : "192.0.2.7", daemonName: nil)
         session.mailFrom(sign ? "<alice@example.org>" : "<>", authenticated: sign ? "alice" : nil)
         session.recipient(rcpt)
         let parsed = HeaderParser.parse(message[...])
         for f in parsed.header.fields {
             let value = HeaderEdit.value(of: f)
-            Array(f.name.utf8).withUnsafeBufferPointer { n in value.withUnsafeBufferPointer { session.header(name: n, value: $0) } }
+            Array(f.name.utf8).withUnsafeBufferPointer { n in value.withUnsafeBufferPointer { session.header(name: n, value: $0) }
+            }
         }
         session.endOfHeaders()
         let body = crlf(Array(message[parsed.bodyStart...]))
@@ -62,14 +67,29 @@ enum MilterFeed {
 @Suite("Milter decides as bouncesign and bouncecheck")
 struct MilterSessionTests {
     static let messages: [(String, String)] = [
-        ("plain", "From: Alice <alice@example.org>\nTo: Bob <bob@example.net>\nSubject: hi\nMessage-ID: <m1@example.org>\n\nhello\n.dot\nFrom here\n"),
+        (
+            "plain",
+            "From: Alice <alice@example.org>\nTo: Bob <bob@example.net>\nSubject: hi\nMessage-ID: <m1@example.org>\n\nhello\n.dot\nFrom here\n"
+        ),
         ("no message-id", "From: alice@example.org\nTo: bob@example.net\nSubject: no id\n\nbody\n"),
-        ("8-bit", "From: alice@example.org\nTo: bob@example.net\nSubject: 8bit\nMessage-ID: <m2@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nGrüße ✓\n"),
-        ("mixed", "From: alice@example.org\nTo: bob@example.net\nSubject: att\nMessage-ID: <m3@example.org>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\ntext\n--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\nAAEC\n--b--\n"),
-        ("large", "From: alice@example.org\nTo: bob@example.net\nSubject: big\nMessage-ID: <m4@example.org>\n\n" + String(repeating: "a line of a large message\n", count: 2000)),
+        (
+            "8-bit",
+            "From: alice@example.org\nTo: bob@example.net\nSubject: 8bit\nMessage-ID: <m2@example.org>\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nGrüße ✓\n"
+        ),
+        (
+            "mixed",
+            "From: alice@example.org\nTo: bob@example.net\nSubject: att\nMessage-ID: <m3@example.org>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\ntext\n--b\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\nAAEC\n--b--\n"
+        ),
+        (
+            "large",
+            "From: alice@example.org\nTo: bob@example.net\nSubject: big\nMessage-ID: <m4@example.org>\n\n"
+                + String(repeating: "a line of a large message\n", count: 2000)
+        ),
     ]
 
-    @Test("signing: same statement as bouncesign, and the edited message passes bouncecheck as bouncesign's does", arguments: [Configuration.ProofPlacement.parts, .header])
+    @Test(
+        "signing: same statement as bouncesign, and the edited message passes bouncecheck as bouncesign's does",
+        arguments: [Configuration.ProofPlacement.parts, .header])
     func signingMatchesBounceSign(placement: Configuration.ProofPlacement) throws {
         for (name, text) in Self.messages {
             let message = Array(text.utf8)
@@ -109,7 +129,9 @@ struct MilterSessionTests {
             let want = checker.check(bytes)
             let d = MilterFeed.feed(bytes, to: MilterSession(service: { MilterFeed.service(config) }), sign: false)
             let got = try #require(d.check, "\(name): not checked")
-            if got.verdict != want.verdict || got.summary != want.summary { mismatches.append("\(name): got \(got.summary), want \(want.summary)") }
+            if got.verdict != want.verdict || got.summary != want.summary {
+                mismatches.append("\(name): got \(got.summary), want \(want.summary)")
+            }
             let tag = d.headerEdits.first { $0.kind == .insertFirst }
             if tag?.value != Array(want.summary.utf8) { mismatches.append("\(name): Bounce-Check differs") }
         }
@@ -122,10 +144,17 @@ struct MilterSessionTests {
         var config = MilterFeed.milterConfig()
         config.checkBounces = .reject
         let forged = TestMail.bounce(returning: Array(Self.messages[1].1.utf8))
-        let d = MilterFeed.feed(forged, to: MilterSession(service: { MilterFeed.service(config) }), sign: false, rcpt: "<alice@example.org>")
-        #expect(d.action == .reject(SMTPReply(code: "550", status: "5.7.1", text: "bounce of a message not sent by example.org: returned message carries no proof")))
+        let d = MilterFeed.feed(
+            forged, to: MilterSession(service: { MilterFeed.service(config) }), sign: false, rcpt: "<alice@example.org>")
+        #expect(
+            d.action
+                == .reject(
+                    SMTPReply(
+                        code: "550", status: "5.7.1",
+                        text: "bounce of a message not sent by example.org: returned message carries no proof")))
         config.onTemperror = .accept
-        let broken = MilterService(config: config, hostname: "h", signing: nil, verifier: UnavailableVerifier(), now: { TestKey.now })
+        let broken = MilterService(
+            config: config, hostname: "h", signing: nil, verifier: UnavailableVerifier(), now: { TestKey.now })
         let signed = (try? TestMail.sign(Self.messages[0].1)) ?? []
         let t = MilterFeed.feed(TestMail.bounce(returning: signed), to: MilterSession(service: { broken }), sign: false)
         #expect(t.action == .accept)
@@ -139,7 +168,8 @@ struct MilterSessionTests {
         let msg = Array("From: x@example.net\nBounce-Check: pass (trust me)\nSubject: hi\n\nbody\n".utf8)
         let d = MilterFeed.feed(msg, to: MilterSession(service: { MilterFeed.service() }), sign: false)
         #expect(d.headerEdits.contains(HeaderEdit(.delete(occurrence: 1), name: "Bounce-Check")))
-        #expect(d.headerEdits.contains(HeaderEdit(.append, name: "X-Untrusted-Bounce-Check", value: Array("pass (trust me)".utf8))))
+        #expect(
+            d.headerEdits.contains(HeaderEdit(.append, name: "X-Untrusted-Bounce-Check", value: Array("pass (trust me)".utf8))))
     }
 
     @Test("sign-networks match IPv4, IPv6 and IPv4-mapped clients; host bits are refused")

@@ -64,7 +64,9 @@ struct SignSurveyTests {
             return Int((seed >> 33) % UInt64(n))
         }
         let lengths = [0, 1, 4, 5, 6, 15, 16, 17, 31, 79, 997, 998, 999, 1000]
-        let starts: [[UInt8]] = [[], Array(".".utf8), Array("From ".utf8), Array("From".utf8), Array("Fro".utf8), Array("Frog ".utf8)]
+        let starts: [[UInt8]] = [
+            [], Array(".".utf8), Array("From ".utf8), Array("From".utf8), Array("Fro".utf8), Array("Frog ".utf8),
+        ]
         var verdicts: Set<Bool> = []
         for _ in 0..<3000 {
             var run: [UInt8] = []
@@ -82,7 +84,9 @@ struct SignSurveyTests {
                 let padded = [UInt8](repeating: 0x61, count: offset) + run
                 padded.withUnsafeBufferPointer { all in
                     let r = UnsafeBufferPointer(rebasing: all[offset...])
-                    #expect(SignSurvey.isTransitSafe(lines: r) == byLines, "offset \(offset): \(String(decoding: run.prefix(60), as: UTF8.self))")
+                    #expect(
+                        SignSurvey.isTransitSafe(lines: r) == byLines,
+                        "offset \(offset): \(String(decoding: run.prefix(60), as: UTF8.self))")
                 }
             }
         }
