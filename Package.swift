@@ -24,9 +24,10 @@ let package = Package(
         .systemLibrary(name: "CMilter", providers: [.apt(["libmilter-dev"])]),
         // libopendkim-dev, loaded on first use likewise (Sources/CDKIM/shim.h).
         .systemLibrary(name: "CDKIM"),
-        // libc's syslog(3), which is variadic (Sources/CSystemLog/shim.h).
-        .systemLibrary(name: "CSystemLog"),
-        .target(name: "BounceKit", dependencies: ["CGPGME", "CGcrypt", "CDKIM", "CSystemLog"]),
+        // libc calls Swift cannot make: syslog(3), which is variadic, and
+        // fallocate(2), declared only under _GNU_SOURCE (Sources/CLibc/shim.h).
+        .systemLibrary(name: "CLibc"),
+        .target(name: "BounceKit", dependencies: ["CGPGME", "CGcrypt", "CDKIM", "CLibc"]),
         .executableTarget(name: "bouncesign", dependencies: ["BounceKit"]),
         .executableTarget(name: "bouncecheck", dependencies: ["BounceKit"]),
         .executableTarget(name: "bouncesign-milter", dependencies: ["BounceKit", "CMilter"]),

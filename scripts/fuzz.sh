@@ -45,11 +45,11 @@ build() {
   # shellcheck disable=SC2046
   if ! swiftc -sanitize=$sanitize -parse-as-library -O -wmo -g \
       -module-name BounceKit -module-cache-path "$out/module-cache" \
-      -I Sources/CGPGME -I Sources/CGcrypt -I Sources/CDKIM -I Sources/CSystemLog \
+      -I Sources/CGPGME -I Sources/CGcrypt -I Sources/CDKIM -I Sources/CLibc \
       -Xcc -fmodule-map-file=Sources/CGPGME/module.modulemap \
       -Xcc -fmodule-map-file=Sources/CGcrypt/module.modulemap \
       -Xcc -fmodule-map-file=Sources/CDKIM/module.modulemap \
-      -Xcc -fmodule-map-file=Sources/CSystemLog/module.modulemap \
+      -Xcc -fmodule-map-file=Sources/CLibc/module.modulemap \
       $(find Sources/BounceKit fuzz -name '*.swift' | LC_ALL=C sort) \
       -lgpgme -lgcrypt -o "$bin.tmp" > "$out/build-$1.log" 2>&1; then
     grep -v 'warning: Cannot export local symbol' "$out/build-$1.log" | tail -40 >&2

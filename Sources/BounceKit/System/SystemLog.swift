@@ -1,5 +1,5 @@
 // One syslog line per decision, facility mail (DESIGN.md "Operating").
-import CSystemLog
+import CLibc
 import Glibc
 
 /// syslog(3) with facility LOG_MAIL.

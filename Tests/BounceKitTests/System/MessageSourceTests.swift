@@ -1,0 +1,51 @@
+// MessageSource: a message on a pipe, spooled to TMPDIR (with its disk space
+// reserved ahead past 1 MiB), reads back the same every time.
+import Foundation
+import Testing
+
+@testable import BounceKit
+
+@Suite("Message source")
+struct MessageSourceTests {
+    /// Bytes that differ from one position to the next, so that a chunk
+    /// spooled twice, dropped or out of place changes the reading.
+    static func pattern(_ count: Int) -> [UInt8] {
+        var x: UInt32 = 2_463_534_242
+        return (0..<count).map { _ in
+            x ^= x << 13
+            x ^= x >> 17
+            x ^= x << 5
+            return UInt8(truncatingIfNeeded: x)
+        }
+    }
+
+    /// The readings of `bytes` written to a pipe by another thread.
+    static func readings(of bytes: [UInt8], times: Int) throws -> [[UInt8]] {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]) }
+        let writeEnd = fds[1]
+        let writer = Thread {
+            try? FileIO.writeAll(writeEnd, bytes)
+            close(writeEnd)
+        }
+        writer.start()
+        let source = try MessageSource(fd: fds[0], spoolDirectory: NSTemporaryDirectory())
+        return try (0..<times).map { _ in
+            var got: [UInt8] = []
+            got.reserveCapacity(bytes.count)
+            try source.read { got.append(contentsOf: $0) }
+            return got
+        }
+    }
+
+    @Test(
+        "a piped message reads back the same, twice, below, at and past the points where spool space is reserved",
+        arguments: [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, (17 << 20) + 12_345])
+    func spooledPipeReadsBack(size: Int) throws {
+        let bytes = Self.pattern(size)
+        let got = try Self.readings(of: bytes, times: 2)
+        #expect(got[0].count == size && got[0] == bytes, "first reading of \(size) bytes: \(got[0].count)")
+        #expect(got[1] == bytes, "second reading (the spool) of \(size) bytes: \(got[1].count)")
+    }
+}
