@@ -24,12 +24,8 @@ final class ContentSink: HashSink {
         // its thread, which a small message (most bounces) never needs.
         let large = buffer.count >= Self.handOver
         if large || ticket > 0, let worker = HashWorker.shared, large || !worker.isDone(ticket) {
-            let block = [UInt8](unsafeUninitializedCapacity: buffer.count) { out, n in
-                UnsafeMutableRawBufferPointer(out).copyMemory(from: buffer)
-                n = buffer.count
-            }
             let state = self.state
-            ticket = worker.submit { block.withUnsafeBytes { state.update($0) } }
+            ticket = worker.submit(copying: buffer) { state.update($0) }
         } else {
             state.update(buffer)
         }
