@@ -21,11 +21,18 @@ struct RewritePlan {
     /// proof, replaced by the new one; every other part is kept.
     var replacedProof: Set<Int>
     var textIsUTF8: Bool
-    /// Header-only proof: the input's body is copied from this offset as it
-    /// is (nothing else here applies).
+    /// The body is the input's from this offset, as it came, between `lead`
+    /// and `tail` (nothing else here applies): a header-only proof (no lead,
+    /// no tail), or a message of one leaf that nothing changes (the lead is
+    /// the part it becomes, `wrappedLeafLead`), written with no second
+    /// reading of its lines.
     var bodyOffset: Int? = nil
+    var lead: [UInt8] = []
     /// The proof parts and the closing delimiter.
     var tail: [UInt8]
+
+    /// The body goes out as it came, with nothing around it.
+    var keepsBody: Bool { bodyOffset != nil && lead.isEmpty && tail.isEmpty }
 }
 
 /// Writes the body of the signed message as a `MIMEScanner` reads the original.
@@ -50,6 +57,16 @@ struct BodyRewriter: MIMEScanVisitor {
     init(plan: RewritePlan, out: MailOutput) {
         self.plan = plan
         self.out = out
+    }
+
+    /// What `begin` and `start` write before the body of a message that is
+    /// one leaf, not re-encoded: the delimiter and the content fields.
+    static func wrappedLeafLead(_ message: Header, boundary: String) -> [UInt8] {
+        let out = MailOutput()
+        out.write("--\(boundary)\n")
+        for f in message.fields where MessageSigner.isContentField(f) { MessageSigner.write(f, to: out) }
+        out.newline()
+        return out.bytes
     }
 
     mutating func begin(_ e: ScannedEntity) {

@@ -141,10 +141,15 @@ public struct MessageSigner {
             + "\n--\(boundary)--\n"
         // Only the proof a previous signing appended is replaced; a user's
         // own part of a proof type elsewhere is content, hashed and kept.
-        let plan = RewritePlan(
+        var plan = RewritePlan(
             mixed: mixed, boundary: boundary, rewrite: survey.rewrite, exact: survey.exact,
             replacedProof: survey.proofToReplace, textIsUTF8: survey.textIsUTF8,
             tail: Array(tail.utf8))
+        if !mixed, survey.isOneLeafWithoutCR, survey.rewrite.isEmpty {
+            // What BodyRewriter would write, without reading the lines again.
+            plan.bodyOffset = scanner.messageHeaderLength
+            plan.lead = BodyRewriter.wrappedLeafLead(message.header, boundary: boundary)
+        }
         return PreparedMessage(
             statement: statement, addedMessageID: addedID, headerEdits: edits.list, source: source, head: head.bytes,
             plan: plan, limits: limits)

@@ -18,7 +18,7 @@ public struct PreparedMessage {
 
     /// Whether the body changes (proof parts); with the header-only proof
     /// it stays byte for byte as it came.
-    public var replacesBody: Bool { plan.bodyOffset == nil }
+    public var replacesBody: Bool { !plan.keepsBody }
 
     /// Writes the signed message: the new header, then the body read again.
     public func write(to out: MailOutput) throws(FileIO.Failure) {
@@ -29,14 +29,11 @@ public struct PreparedMessage {
     /// Writes the signed message's body alone (after the header's blank
     /// line): what replaces the body when `replacesBody`.
     public func writeBody(to out: MailOutput) throws(FileIO.Failure) {
-        if let skip = plan.bodyOffset {
-            // Header-only proof: the body exactly as it came.
-            var left = skip
-            try source.read { chunk in
-                let n = Swift.min(left, chunk.count)
-                left -= n
-                if n < chunk.count { out.write(UnsafeBufferPointer(rebasing: chunk[n...])) }
-            }
+        if let offset = plan.bodyOffset {
+            // The body exactly as it came, between the lead and the tail.
+            out.write(plan.lead)
+            try source.write(from: offset, to: out)
+            out.write(plan.tail)
             try out.flush()
             return
         }

@@ -24,6 +24,11 @@ struct SignSurvey: MIMEScanVisitor {
     /// header over the limits, that line is what ended the header.
     private(set) var longHeaderLine = false
 
+    /// The message is one leaf whose body has no CR: copied as it is, its
+    /// body comes out byte for byte (copying writes every line end as LF).
+    private(set) var isOneLeafWithoutCR = false
+    private var hasParts = false
+
     /// Parts directly under the message, proof parts included.
     var topLevelParts: Int { topLevel.count }
 
@@ -55,6 +60,7 @@ struct SignSurvey: MIMEScanVisitor {
     init(limits: Limits) { self.limits = limits }
 
     mutating func begin(_ entity: ScannedEntity) {
+        if entity.ordinal > 0 { hasParts = true }
         if entity.ordinal == 0 {
             message = entity
             if !entity.isMultipart, entity.header.first("Content-Type") == nil {
@@ -134,6 +140,7 @@ struct SignSurvey: MIMEScanVisitor {
         } else if needs && e.isProtected && exactBytes {
             refuse(.protectedLineEnds)
         }
+        if entity.ordinal == 0 { isOneLeafWithoutCR = !entity.isMultipart && !hasParts && !e.sawCR && !e.sawCRLF }
         if entity.ordinal == 0, var t = untypedText {
             t.decoder.finish(cutByDelimiter: false) { t.utf8.feed($0) }
             textIsUTF8 = t.utf8.isValid

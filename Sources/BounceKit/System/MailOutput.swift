@@ -67,6 +67,33 @@ public final class MailOutput {
         buffer.append(ASCII.lf)
     }
 
+    /// Writes `count` bytes of the regular file `file` from `offset`, by the
+    /// kernel (sendfile: nothing copied through this process, and nothing at
+    /// all into a pipe); false, with nothing written, where that cannot be
+    /// done (an output in memory or to a milter, or a descriptor sendfile
+    /// refuses): the caller then writes the bytes itself.
+    func send(file: Int32, offset: off_t, count: off_t) -> Bool {
+        guard let fd, !crlf else { return false }
+        drain()
+        guard failure == nil else { return true }
+        var at = offset, left = count
+        while left > 0 {
+            let n = sendfile(fd, file, &at, Int(Swift.min(left, 1 << 30)))
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && at == offset && (errno == EINVAL || errno == ENOSYS) { return false }
+            if n < 0 {
+                failure = FileIO.lastError()
+                return true
+            }
+            if n == 0 {
+                failure = .failed("cannot read the message: its file shrank while it was read")
+                return true
+            }
+            left -= off_t(n)
+        }
+        return true
+    }
+
     /// Writes what is buffered; throws the first failure, if any.
     public func flush() throws(FileIO.Failure) {
         if fd != nil || sink != nil { drain(final: true) }

@@ -112,8 +112,25 @@ public final class MessageSource {
 
     /// Writes the message out as it came (when it goes unsigned).
     public func copy(to out: MailOutput) throws(FileIO.Failure) {
-        try read { out.write($0) }
+        try write(from: 0, to: out)
         try out.flush()
+    }
+
+    /// Writes the message from byte `offset` on to `out`, as it came: a file
+    /// already read once by the kernel, straight to an output descriptor
+    /// (`MailOutput.send`), anything else through memory.
+    func write(from offset: Int, to out: MailOutput) throws(FileIO.Failure) {
+        if case .file(let fd, let start, let length?) = storage, off_t(offset) <= length,
+            out.send(file: fd, offset: start + off_t(offset), count: length - off_t(offset))
+        {
+            return
+        }
+        var left = offset
+        try read { chunk in
+            let n = Swift.min(left, chunk.count)
+            left -= n
+            if n < chunk.count { out.write(UnsafeBufferPointer(rebasing: chunk[n...])) }
+        }
     }
 
     // MARK: system calls
