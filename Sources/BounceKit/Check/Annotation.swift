@@ -9,23 +9,20 @@ enum Annotation {
     static let fieldName = "Bounce-Check"
 
     /// Writes the message in `source` annotated: its header block is
-    /// gathered (up to the header limit), the rest copied as it is read.
+    /// gathered (up to the header limit), the rest copied as it came.
     static func write(_ source: MessageSource, summary: String, to out: MailOutput) throws(FileIO.Failure) {
         var head: [UInt8] = []
         var done = false
         let limit = Limits.standard.maxHeaderBytes + (64 << 10)
-        try source.read { chunk in
-            if done {
-                out.write(chunk)
-                return
-            }
+        try source.read(handingRestTo: out) { chunk in
             head += chunk
-            if head.count >= limit || head.firstIndex(of: [ASCII.lf, ASCII.lf], from: 0) != nil
-                || head.firstIndex(of: [ASCII.cr, ASCII.lf, ASCII.cr, ASCII.lf], from: 0) != nil
-            {
-                for s in segments(head, summary: summary) { out.write(s) }
-                done = true
-            }
+            guard
+                head.count >= limit || head.firstIndex(of: [ASCII.lf, ASCII.lf], from: 0) != nil
+                    || head.firstIndex(of: [ASCII.cr, ASCII.lf, ASCII.cr, ASCII.lf], from: 0) != nil
+            else { return true }
+            for s in segments(head, summary: summary) { out.write(s) }
+            done = true
+            return false
         }
         if !done { for s in segments(head, summary: summary) { out.write(s) } }
         try out.flush()

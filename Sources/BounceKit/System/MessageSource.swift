@@ -74,7 +74,10 @@ public final class MessageSource {
         case .memory(let bytes):
             bytes.withUnsafeBufferPointer(body)
         case .file(let fd, let start, let length):
-            let total = try Self.readFile(fd, from: start, length: length, expected: sizeAtOpen, body)
+            let total = try Self.readFile(fd, from: start, length: length, expected: sizeAtOpen) {
+                body($0)
+                return true
+            }
             storage = .file(fd: fd, start: start, length: total)
         case .pipe(let fd, nil):
             _ = try Self.readStream(fd, body)
@@ -114,6 +117,23 @@ public final class MessageSource {
     public func copy(to out: MailOutput) throws(FileIO.Failure) {
         try write(from: 0, to: out)
         try out.flush()
+    }
+
+    /// Hands over the message chunk by chunk while `body` asks for more
+    /// (returns true), then writes the rest to `out` as it came
+    /// (`write(from:to:)`: a file read once already goes by the kernel).
+    func read(
+        handingRestTo out: MailOutput, _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(FileIO.Failure) {
+        guard case .file(let fd, let start, let length?) = storage else {
+            var handing = true
+            try read { chunk in
+                if handing { handing = body(chunk) } else { out.write(chunk) }
+            }
+            return
+        }
+        let handed = try Self.readFile(fd, from: start, length: length, expected: nil, body)
+        try write(from: Int(handed), to: out)
     }
 
     /// Writes the message from byte `offset` on to `out`, as it came: a file
@@ -159,9 +179,11 @@ public final class MessageSource {
         }
     }
 
+    /// Reads `length` bytes (or to the end) from `start`, chunk by chunk,
+    /// while `body` asks for more; returns the bytes handed over.
     private static func readFile(
         _ fd: Int32, from start: off_t, length: off_t?, expected: off_t?,
-        _ body: (UnsafeBufferPointer<UInt8>) -> Void
+        _ body: (UnsafeBufferPointer<UInt8>) -> Bool
     ) throws(FileIO.Failure) -> off_t {
         // Not zeroed first: read fills what is used (a zeroed 256 KiB was a
         // tenth of an ordinary message's time). No larger than the message
@@ -185,7 +207,7 @@ public final class MessageSource {
                 break
             }
             done += off_t(n)
-            body(UnsafeBufferPointer(rebasing: buffer[0..<n]))
+            if !body(UnsafeBufferPointer(rebasing: buffer[0..<n])) { break }
         }
         return done
     }

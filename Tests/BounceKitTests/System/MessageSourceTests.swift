@@ -1,5 +1,6 @@
 // MessageSource: a message on a pipe, spooled to TMPDIR (with its disk space
-// reserved ahead past 1 MiB), reads back the same every time.
+// reserved ahead past 1 MiB), reads back the same every time; a reading
+// stopped part way hands the rest on whole, by the kernel or through memory.
 import Foundation
 import Testing
 
@@ -47,5 +48,43 @@ struct MessageSourceTests {
         let got = try Self.readings(of: bytes, times: 2)
         #expect(got[0].count == size && got[0] == bytes, "first reading of \(size) bytes: \(got[0].count)")
         #expect(got[1] == bytes, "second reading (the spool) of \(size) bytes: \(got[1].count)")
+    }
+
+    @Test(
+        "a reading stopped after the first chunk hands the rest on whole: from memory, a file or a spool, to memory or a file",
+        arguments: [false, true])
+    func restHandedOn(toFile: Bool) throws {
+        let bytes = Self.pattern((3 << 20) + 777)
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let writeEnd = fds[1]
+        let writer = Thread {
+            try? FileIO.writeAll(writeEnd, bytes)
+            close(writeEnd)
+        }
+        writer.start()
+        defer { close(fds[0]) }
+        let spooled = try MessageSource(fd: fds[0], spoolDirectory: NSTemporaryDirectory())
+        try spooled.read { _ in }
+        let file = try PreparedMessageTests.file(bytes)
+        defer { close(file) }
+        let inPlace = try MessageSource(fd: file, spoolDirectory: NSTemporaryDirectory())
+        try inPlace.read { _ in }
+        for (name, source) in [("memory", MessageSource(bytes: bytes)), ("spool", spooled), ("file", inPlace)] {
+            var handed: [UInt8] = []
+            let output = try PreparedMessageTests.file([])
+            defer { close(output) }
+            let out = toFile ? MailOutput(fd: output) : MailOutput()
+            try source.read(handingRestTo: out) { chunk in
+                handed += chunk
+                return false
+            }
+            try out.flush()
+            let rest = toFile ? PreparedMessageTests.contents(of: output) : out.bytes
+            // Memory is one chunk; a file is read a chunk at a time.
+            let chunk = name == "memory" ? bytes.count : MessageSource.chunkSize
+            #expect(handed.count == chunk, "\(name): \(handed.count) bytes handed")
+            #expect(handed + rest == bytes, "\(name): \(handed.count) + \(rest.count) bytes for \(bytes.count)")
+        }
     }
 }
