@@ -59,6 +59,15 @@ public enum FileIO {
         }
     }
 
+    /// Asks for a pipe that holds `bytes` (F_SETPIPE_SZ). A pipe holds 64 KiB
+    /// unless asked for more, and each end then waits for the other every
+    /// 64 KiB. Asking is harmless when refused: not a pipe, a pipe of another
+    /// kind, or the user's pipe memory used up.
+    static func widenPipe(_ fd: Int32, to bytes: Int) {
+        // F_SETPIPE_SZ: Linux's, and glibc's macro is not visible to Swift.
+        _ = fcntl(fd, 1031, Int32(bytes))
+    }
+
     /// Writes all of `bytes` to a descriptor.
     public static func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) {
         guard let base = bytes.baseAddress else { return }

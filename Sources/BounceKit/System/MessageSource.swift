@@ -162,10 +162,7 @@ public final class MessageSource {
         // tenth of an ordinary message's time).
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: chunkSize)
         defer { buffer.deallocate() }
-        // A pipe holds 64 KiB unless asked for more: a read then waits for the
-        // writer every 64 KiB. Asking is harmless when refused (a pipe of
-        // another kind, or the user's pipe memory used up).
-        _ = fcntl(fd, Self.setPipeSize, Int32(chunkSize))
+        FileIO.widenPipe(fd, to: chunkSize)
         var total: off_t = 0
         while true {
             var n = 0
@@ -224,9 +221,6 @@ public final class MessageSource {
         _ = bouncesign_reserve_space(spool, from, step)
         reserved = from + step
     }
-
-    /// F_SETPIPE_SZ (Linux; glibc's macro is not visible to Swift).
-    private static let setPipeSize: Int32 = 1031
 
     /// O_TMPFILE: Linux's unnamed file, gone when closed (glibc's macro is
     /// not visible to Swift).
