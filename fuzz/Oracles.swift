@@ -26,6 +26,9 @@ struct OracleCounts {
     var signed = 0
     var refused = 0
     var roundTrips = 0
+    /// Signed messages whose body went out as it came (one leaf that
+    /// nothing changes), compared with BodyRewriter's line-by-line copy.
+    var bodiesCopied = 0
     /// Inputs read again in chunks (the sampled chunk-size oracle).
     var chunkChecks = 0
     /// A pass whose copy carries an unbound field the genuine message lacks
@@ -37,7 +40,7 @@ struct OracleCounts {
 
     var line: String {
         "oracle: inputs=\(inputs) pass=\(passes) body-check=\(bodyChecked) copies-compared=\(copiesCompared) chunk-checks=\(chunkChecks)"
-            + " signed=\(signed) refused=\(refused) round-trips=\(roundTrips) unbound-field-added=\(unboundFieldAdded) unverified-header-copies=\(unverifiedHeaderCopies)"
+            + " signed=\(signed) refused=\(refused) round-trips=\(roundTrips) bodies-copied=\(bodiesCopied) unbound-field-added=\(unboundFieldAdded) unverified-header-copies=\(unverifiedHeaderCopies)"
     }
 }
 
@@ -280,6 +283,7 @@ func signerOracles(_ input: [UInt8]) {
         return
     }
     counts.signed += 1
+    copiedBodyOracle(input, signer)
     let before = ReaderView.read(input[...]), after = ReaderView.read(out.bytes[...])
     for name in HeaderBinding.candidates + ["message-id", "reply-to", "sender", "in-reply-to", "references"] {
         if name == "message-id" && out.addedMessageID { continue }
@@ -320,5 +324,33 @@ func signerOracles(_ input: [UInt8]) {
     if verdict != .pass(.body) {
         if debugExplain { FileIO.printError("signed: \(String(mailBytes: out.bytes).debugDescription)") }
         fuzzFail("round trip: the signed message bounced back whole gives \(verdict.keyword) (\(verdict.reason))")
+    }
+}
+
+/// A body that goes out as it came (one leaf that nothing changes: no second
+/// reading of its lines, sendfile from a file) must be what BodyRewriter
+/// writes line by line for the same plan, whole and as a milter's CRLF body.
+func copiedBodyOracle(_ input: [UInt8], _ signer: MessageSigner) {
+    guard let prepared = try? signer.prepare(MessageSource(bytes: input), now: fuzzSignedAt),
+        prepared.plan.bodyOffset != nil, prepared.replacesBody
+    else { return }
+    counts.bodiesCopied += 1
+    var plan = prepared.plan
+    plan.bodyOffset = nil
+    plan.lead = []
+    let rewritten = PreparedMessage(
+        statement: prepared.statement, addedMessageID: prepared.addedMessageID, headerEdits: prepared.headerEdits,
+        source: prepared.source, head: prepared.head, plan: plan, limits: prepared.limits)
+    func written(_ p: PreparedMessage, crlf: Bool) -> [UInt8] {
+        var body: [UInt8] = []
+        let out = MailOutput(crlf: crlf) { chunk in
+            body.append(contentsOf: chunk)
+            return nil
+        }
+        try? p.write(to: out)
+        return body
+    }
+    for crlf in [false, true] where written(prepared, crlf: crlf) != written(rewritten, crlf: crlf) {
+        fuzzFail("a body copied as it came differs from BodyRewriter's copy (crlf: \(crlf))")
     }
 }
