@@ -119,7 +119,7 @@ public final class MailOutput {
             return
         }
         if let fd {
-            if !final { widen(fd) }
+            if buffer.count >= 1 << 16 { widen(fd) }
             do { try FileIO.writeAll(fd, buffer) } catch { failure = error }
         } else if let sink {
             // A CR last in the buffer may be half of a CRLF still to come:

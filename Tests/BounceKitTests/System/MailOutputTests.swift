@@ -45,11 +45,16 @@ struct MailOutputTests {
         #expect(large == (1 << 18, 1 << 20))
     }
 
-    @Test("a file sent by the kernel into a pipe widens it too, and arrives whole")
+    @Test("a large file sent by the kernel after a header widens the pipe too; a small one does not; both arrive whole")
     func widensAPipeForAFileSent() throws {
         let file = try PreparedMessageTests.file([UInt8](repeating: 0x62, count: 1 << 20))
         defer { close(file) }
-        let sent = try Self.written(0) { out, _ in #expect(out.send(file: file, offset: 0, count: 1 << 20)) }
-        #expect(sent == (1 << 18, 1 << 20))
+        for (count, size) in [(20_000, 1 << 16), (1 << 20, 1 << 18)] {
+            let sent = try Self.written(100) { out, header in
+                out.write(header)
+                #expect(out.send(file: file, offset: 0, count: off_t(count)))
+            }
+            #expect(sent == (Int32(size), 100 + count), "\(count) bytes sent")
+        }
     }
 }
