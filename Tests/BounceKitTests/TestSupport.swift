@@ -1,6 +1,7 @@
 // What several suites share: line-ending variants of a fixture, a signer
-// and a verifier that stand in for GnuPG, and a real signature packet to
-// build proofs (and broken packets) from.
+// and a verifier that stand in for GnuPG, a real signature packet to
+// build proofs (and broken packets) from, and bytes, files and pipes for
+// the readers and writers.
 import Foundation
 import Testing
 
@@ -38,6 +39,54 @@ func lfAndCRLF(_ bytes: [UInt8]) -> [(String, [UInt8])] {
         crlf.append(b)
     }
     return [("LF", lf), ("CRLF", crlf)]
+}
+
+// MARK: bytes, files and pipes
+
+/// Bytes that differ from one position to the next (xorshift), so that a
+/// chunk or block read twice, dropped, out of place or overwritten changes
+/// what is read or hashed.
+func varyingBytes(_ count: Int, seed: UInt32 = 2_463_534_242) -> [UInt8] {
+    var x = seed | 1
+    return (0..<count).map { _ in
+        x ^= x << 13
+        x ^= x >> 17
+        x ^= x << 5
+        return UInt8(truncatingIfNeeded: x)
+    }
+}
+
+/// An unnamed temporary file holding `bytes`, open for reading and
+/// writing at offset 0; the caller closes it.
+func temporaryFile(holding bytes: [UInt8]) throws -> Int32 {
+    let path = NSTemporaryDirectory() + "/bouncekit-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+    let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
+    #expect(fd >= 0)
+    unlink(path)
+    try FileIO.writeAll(fd, bytes)
+    lseek(fd, 0, SEEK_SET)
+    return fd
+}
+
+/// What the file `fd` holds, from its start.
+func contents(ofFile fd: Int32) -> [UInt8] {
+    let size = Int(lseek(fd, 0, SEEK_END))
+    var bytes = [UInt8](repeating: 0, count: size)
+    _ = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, size, 0) }
+    return bytes
+}
+
+/// The read end of a pipe another thread writes `bytes` into, then closes;
+/// the caller closes the read end.
+func pipeFed(with bytes: [UInt8]) -> Int32 {
+    var fds: [Int32] = [0, 0]
+    #expect(pipe(&fds) == 0)
+    let writeEnd = fds[1]
+    Thread {
+        try? FileIO.writeAll(writeEnd, bytes)
+        close(writeEnd)
+    }.start()
+    return fds[0]
 }
 
 // MARK: a proof without GnuPG

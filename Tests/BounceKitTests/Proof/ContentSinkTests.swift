@@ -10,18 +10,6 @@ import Testing
 
 @Suite("Hashing on the worker thread")
 struct ContentSinkTests {
-    /// Bytes that differ at every position, so that a block hashed twice,
-    /// skipped, reordered or overwritten before it was hashed changes the digest.
-    static func pattern(_ count: Int, seed: UInt32) -> [UInt8] {
-        var x = seed | 1
-        return (0..<count).map { _ in
-            x ^= x << 13
-            x ^= x >> 17
-            x ^= x << 5
-            return UInt8(truncatingIfNeeded: x)
-        }
-    }
-
     /// Piece sizes around the hand-over (32 KiB) and block (64 KiB) sizes,
     /// empty and one-byte pieces among them, repeated past every checkpoint.
     static let sizes = [0, 1, 32_767, 32_768, 65_535, 65_536, 65_537, 200_000, 3 * 65_536 + 5, 7, 1 << 20]
@@ -49,7 +37,7 @@ struct ContentSinkTests {
 
     @Test("pieces of every size, past every checkpoint, hash to SHA-256 of the bytes in order")
     func piecesOfEverySize() {
-        let bytes = Self.pattern(CanonicalContent.checkpoint(CanonicalContent.maxCheckpoints - 1) + 123_457, seed: 1)
+        let bytes = varyingBytes(CanonicalContent.checkpoint(CanonicalContent.maxCheckpoints - 1) + 123_457, seed: 1)
         let sink = ContentSink()
         Self.feed(bytes, into: sink)
         Self.expectDigests(of: sink, equal: bytes)
@@ -57,7 +45,7 @@ struct ContentSinkTests {
 
     @Test("two sinks taking turns on the one thread each get their own digest")
     func sinksTakingTurns() {
-        let a = Self.pattern(3 << 20, seed: 2), b = Self.pattern(3 << 20, seed: 3)
+        let a = varyingBytes(3 << 20, seed: 2), b = varyingBytes(3 << 20, seed: 3)
         let sinkA = ContentSink(), sinkB = ContentSink()
         for start in stride(from: 0, to: a.count, by: 100_000) {
             let end = Swift.min(start + 100_000, a.count)
@@ -70,7 +58,7 @@ struct ContentSinkTests {
 
     @Test("four threads hashing at once (milter sessions) each get their own digest")
     func threadsAtOnce() {
-        let inputs = (0..<4).map { Self.pattern(2 << 20, seed: UInt32(10 + $0)) }
+        let inputs = (0..<4).map { varyingBytes(2 << 20, seed: UInt32(10 + $0)) }
         let sinks = inputs.map { _ in ContentSink() }
         let threads = (0..<4).compactMap { i in PosixThread.start { Self.feed(inputs[i], into: sinks[i]) } }
         #expect(threads.count == 4)

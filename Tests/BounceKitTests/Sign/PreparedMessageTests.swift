@@ -90,25 +90,6 @@ struct PreparedMessageTests {
         #expect(try copies(rfc822), "a message/rfc822 message")
     }
 
-    /// A temporary file holding `bytes`, opened for reading at offset 0.
-    static func file(_ bytes: [UInt8]) throws -> Int32 {
-        let path = NSTemporaryDirectory() + "/prepared-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
-        #expect(fd >= 0)
-        unlink(path)
-        try FileIO.writeAll(fd, bytes)
-        lseek(fd, 0, SEEK_SET)
-        return fd
-    }
-
-    /// What was written to `fd` (a file), from its start.
-    static func contents(of fd: Int32) -> [UInt8] {
-        let size = Int(lseek(fd, 0, SEEK_END))
-        var bytes = [UInt8](repeating: 0, count: size)
-        _ = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, size, 0) }
-        return bytes
-    }
-
     @Test(
         "from a file to a descriptor (sendfile, or a write where sendfile refuses) the signed message arrives whole",
         arguments: [O_RDWR, O_RDWR | O_APPEND])
@@ -117,16 +98,16 @@ struct PreparedMessageTests {
         let line = Array("a line of text that is copied as it came, by the kernel\n".utf8)
         var bytes = Array("Subject: big\n\n".utf8)
         while bytes.count < 3 << 20 { bytes += line }
-        let input = try Self.file(bytes)
+        let input = try temporaryFile(holding: bytes)
         defer { close(input) }
         let prepared = try Self.signer.prepare(MessageSource(fd: input, spoolDirectory: "/tmp"), now: TestKey.now)
         #expect(prepared.plan.bodyOffset != nil)
-        let output = try Self.file([])
+        let output = try temporaryFile(holding: [])
         defer { close(output) }
         _ = fcntl(output, F_SETFL, outputFlags & O_APPEND)
         try prepared.write(to: MailOutput(fd: output))
         let want = try Self.outputs(Self.rewritten(prepared)).whole
-        let got = Self.contents(of: output)
+        let got = contents(ofFile: output)
         #expect(got.count == want.count && got == want, "\(got.count) bytes written, \(want.count) expected")
     }
 
@@ -134,11 +115,11 @@ struct PreparedMessageTests {
     func shrunkFileFails() throws {
         var bytes = Array("Subject: a\n\n".utf8)
         while bytes.count < 1 << 20 { bytes += Array("text\n".utf8) }
-        let input = try Self.file(bytes)
+        let input = try temporaryFile(holding: bytes)
         defer { close(input) }
         let prepared = try Self.signer.prepare(MessageSource(fd: input, spoolDirectory: "/tmp"), now: TestKey.now)
         #expect(ftruncate(input, off_t(bytes.count / 2)) == 0)
-        let output = try Self.file([])
+        let output = try temporaryFile(holding: [])
         defer { close(output) }
         #expect {
             try prepared.write(to: MailOutput(fd: output))

@@ -47,7 +47,7 @@ struct MailOutputTests {
 
     @Test("a large file sent by the kernel after a header widens the pipe too; a small one does not; both arrive whole")
     func widensAPipeForAFileSent() throws {
-        let file = try PreparedMessageTests.file([UInt8](repeating: 0x62, count: 1 << 20))
+        let file = try temporaryFile(holding: [UInt8](repeating: 0x62, count: 1 << 20))
         defer { close(file) }
         for (count, size) in [(20_000, 1 << 16), (1 << 20, 1 << 18)] {
             let sent = try Self.written(100) { out, header in

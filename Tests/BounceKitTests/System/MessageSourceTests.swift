@@ -8,30 +8,11 @@ import Testing
 
 @Suite("Message source")
 struct MessageSourceTests {
-    /// Bytes that differ from one position to the next, so that a chunk
-    /// spooled twice, dropped or out of place changes the reading.
-    static func pattern(_ count: Int) -> [UInt8] {
-        var x: UInt32 = 2_463_534_242
-        return (0..<count).map { _ in
-            x ^= x << 13
-            x ^= x >> 17
-            x ^= x << 5
-            return UInt8(truncatingIfNeeded: x)
-        }
-    }
-
     /// The readings of `bytes` written to a pipe by another thread.
     static func readings(of bytes: [UInt8], times: Int) throws -> [[UInt8]] {
-        var fds: [Int32] = [0, 0]
-        #expect(pipe(&fds) == 0)
-        defer { close(fds[0]) }
-        let writeEnd = fds[1]
-        let writer = Thread {
-            try? FileIO.writeAll(writeEnd, bytes)
-            close(writeEnd)
-        }
-        writer.start()
-        let source = try MessageSource(fd: fds[0], spoolDirectory: NSTemporaryDirectory())
+        let readEnd = pipeFed(with: bytes)
+        defer { close(readEnd) }
+        let source = try MessageSource(fd: readEnd, spoolDirectory: NSTemporaryDirectory())
         return try (0..<times).map { _ in
             var got: [UInt8] = []
             got.reserveCapacity(bytes.count)
@@ -44,7 +25,7 @@ struct MessageSourceTests {
         "a piped message reads back the same, twice, below, at and past the points where spool space is reserved",
         arguments: [0, 1, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, (17 << 20) + 12_345])
     func spooledPipeReadsBack(size: Int) throws {
-        let bytes = Self.pattern(size)
+        let bytes = varyingBytes(size)
         let got = try Self.readings(of: bytes, times: 2)
         #expect(got[0].count == size && got[0] == bytes, "first reading of \(size) bytes: \(got[0].count)")
         #expect(got[1] == bytes, "second reading (the spool) of \(size) bytes: \(got[1].count)")
@@ -54,25 +35,18 @@ struct MessageSourceTests {
         "a reading stopped after the first chunk hands the rest on whole: from memory, a file or a spool, to memory or a file",
         arguments: [false, true])
     func restHandedOn(toFile: Bool) throws {
-        let bytes = Self.pattern((3 << 20) + 777)
-        var fds: [Int32] = [0, 0]
-        #expect(pipe(&fds) == 0)
-        let writeEnd = fds[1]
-        let writer = Thread {
-            try? FileIO.writeAll(writeEnd, bytes)
-            close(writeEnd)
-        }
-        writer.start()
-        defer { close(fds[0]) }
-        let spooled = try MessageSource(fd: fds[0], spoolDirectory: NSTemporaryDirectory())
+        let bytes = varyingBytes((3 << 20) + 777)
+        let readEnd = pipeFed(with: bytes)
+        defer { close(readEnd) }
+        let spooled = try MessageSource(fd: readEnd, spoolDirectory: NSTemporaryDirectory())
         try spooled.read { _ in }
-        let file = try PreparedMessageTests.file(bytes)
+        let file = try temporaryFile(holding: bytes)
         defer { close(file) }
         let inPlace = try MessageSource(fd: file, spoolDirectory: NSTemporaryDirectory())
         try inPlace.read { _ in }
         for (name, source) in [("memory", MessageSource(bytes: bytes)), ("spool", spooled), ("file", inPlace)] {
             var handed: [UInt8] = []
-            let output = try PreparedMessageTests.file([])
+            let output = try temporaryFile(holding: [])
             defer { close(output) }
             let out = toFile ? MailOutput(fd: output) : MailOutput()
             try source.read(handingRestTo: out) { chunk in
@@ -80,7 +54,7 @@ struct MessageSourceTests {
                 return false
             }
             try out.flush()
-            let rest = toFile ? PreparedMessageTests.contents(of: output) : out.bytes
+            let rest = toFile ? contents(ofFile: output) : out.bytes
             // Memory is one chunk; a file is read a chunk at a time.
             let chunk = name == "memory" ? bytes.count : MessageSource.chunkSize
             #expect(handed.count == chunk, "\(name): \(handed.count) bytes handed")
